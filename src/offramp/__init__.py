@@ -1,0 +1,42 @@
+"""offramp: will a negotiated settlement hold?
+
+The Python API has the CLI's verbs as functions::
+
+    import offramp
+    scenario = offramp.load_scenario("ukraine-2022")
+    results = offramp.simulate(scenario, "land-for-peace", runs=500, seed=1)
+    results.outcomes          # pandas DataFrame, one row per run
+    results.trajectories      # xarray Dataset, run x month
+    study = offramp.run_study(scenario, runs=500)
+    study.summary()           # per-policy summaries, as `offramp run --json`
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = ["load_scenario", "run_study", "simulate", "__version__"]
+
+if TYPE_CHECKING:
+    from offramp.engine.simulate import simulate
+    from offramp.scenario.loading import load_scenario
+    from offramp.study import run_study
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that `offramp --help` and `offramp validate` do not import the numerics.
+    if name == "load_scenario":
+        from offramp.scenario.loading import load_scenario
+
+        return load_scenario
+    if name == "simulate":
+        from offramp.engine.simulate import simulate
+
+        return simulate
+    if name == "run_study":
+        from offramp.study import run_study
+
+        return run_study
+    raise AttributeError(f"module 'offramp' has no attribute {name!r}")

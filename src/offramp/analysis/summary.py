@@ -1,0 +1,78 @@
+"""Summaries of outcomes: the numbers a study reports per policy.
+
+One function computes quantile summaries (:func:`quantiles`), one summarises a policy's
+outcomes (:func:`summarize_outcomes`), one a whole study (:func:`summarize_study`). The CLI,
+the report and the dashboard all print these, so a figure means the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from offramp.engine.results import Results
+
+
+def quantiles(values: ArrayLike, which: tuple[str, ...] = ("median", "p05", "p95")) -> dict:
+    """Mean, median and percentiles of ``values`` by name ('mean', 'median', 'pNN').
+
+    NaNs are ignored; an empty input gives ``None`` for every statistic.
+    """
+    data = np.asarray(values, dtype=float)
+    data = data[~np.isnan(data)]
+    out: dict[str, float | None] = {}
+    for name in which:
+        if data.size == 0:
+            out[name] = None
+        elif name == "mean":
+            out[name] = float(np.mean(data))
+        elif name == "median":
+            out[name] = float(np.median(data))
+        elif name.startswith("p"):
+            out[name] = float(np.percentile(data, float(name[1:])))
+        else:
+            raise ValueError(f"unknown statistic {name!r}; use mean, median or pNN")
+    return out
+
+
+def _share(flags: pd.Series) -> float | None:
+    return None if len(flags) == 0 else float(np.mean(flags.astype(bool)))
+
+
+def summarize_outcomes(outcomes: pd.DataFrame, deal_policy: bool) -> dict[str, Any]:
+    """Summary of one policy's outcomes (the JSON shape of ``offramp run``)."""
+    ceasefires = outcomes[outcomes["ceasefire_month"].notna()]
+    return {
+        "territory_at_horizon": quantiles(
+            outcomes["territory_at_horizon"], ("mean", "median", "p05", "p95")
+        ),
+        "territory_min": quantiles(outcomes["territory_min"], ("median", "p05", "p95")),
+        "p_deal_signed": _share(outcomes["deal_signed"]) if deal_policy else None,
+        "p_deal_ratified": _share(outcomes["deal_ratified"]) if deal_policy else None,
+        "p_war_resumed_60m": _share(ceasefires["war_resumed_60m"])
+        if deal_policy and len(ceasefires)
+        else None,
+        "p_leader_removed": _share(outcomes["leader_removed"]),
+        "peak_protest": quantiles(outcomes["peak_protest"], ("median", "p95")),
+        "months_at_war": quantiles(outcomes["months_at_war"], ("median", "p05", "p95")),
+        "months_instability": quantiles(outcomes["months_instability"], ("median", "p95")),
+        "peace_months": quantiles(ceasefires["peace_months"], ("median", "p05", "p95")),
+        "casualties": quantiles(outcomes["casualties"], ("median", "p05", "p95")),
+        "casualties_civilian": quantiles(outcomes["casualties_civilian"], ("median",)),
+        "runs": int(len(outcomes)),
+        "runs_with_ceasefire": int(len(ceasefires)),
+    }
+
+
+def summarize_study(results: Mapping[str, Results]) -> dict[str, dict[str, Any]]:
+    """Summaries of every policy of a study, in the order given."""
+    return {
+        name: summarize_outcomes(result.outcomes, result.is_deal_policy)
+        for name, result in results.items()
+    }

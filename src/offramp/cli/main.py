@@ -1,0 +1,120 @@
+"""The ``offramp`` command: a thin face over the Python API.
+
+Heavy libraries (NumPy, Numba, pandas) are imported inside the commands that need them, so
+``offramp --help``, ``offramp scenarios`` and ``offramp validate`` answer at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from offramp.cli.data import data_app
+from offramp.cli.errors import fail_on_user_error
+
+app = typer.Typer(
+    name="offramp",
+    help="Will a negotiated settlement hold? Simulate land-for-peace, armistice and fighting "
+    "on, with the public, the leader and the invader in the model.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(data_app, name="data")
+
+ScenarioArgument = Annotated[
+    str,
+    typer.Argument(help="A bundled scenario name (see `offramp scenarios`) or a TOML file."),
+]
+
+
+@app.command()
+def run(
+    scenario: ScenarioArgument = "ukraine-2022",
+    policy: Annotated[
+        list[str] | None,
+        typer.Option("--policy", "-p", help="Policy to run (repeat for several); all by default."),
+    ] = None,
+    runs: Annotated[
+        int | None,
+        typer.Option(
+            "--runs", "-n", min=1, help="Runs per policy [default: the scenario's, 2000]."
+        ),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
+    horizon: Annotated[
+        int | None,
+        typer.Option(
+            "--horizon", min=1, max=600, help="Months to simulate [default: the scenario's, 120]."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Run the policies side by side and print their outcomes with intervals."""
+    with fail_on_user_error():
+        from offramp.cli.progress import policy_progress
+        from offramp.scenario.loading import load_scenario
+        from offramp.study import run_study
+
+        loaded = load_scenario(scenario)
+        chosen = policy or loaded.policy_names
+        with policy_progress(len(chosen), enabled=sys.stderr.isatty()) as advance:
+            study = run_study(
+                loaded,
+                policies=chosen,
+                runs=runs,
+                seed=seed,
+                horizon=horizon,
+                on_policy_done=advance,
+            )
+    if as_json:
+        typer.echo(json.dumps(study.to_dict(), indent=2))
+        return
+    from offramp.cli.tables import print_study
+
+    print_study(study)
+
+
+@app.command()
+def validate(
+    scenario: ScenarioArgument,
+) -> None:
+    """Check a scenario file: print OK, or every problem with its field (exit code 2)."""
+    with fail_on_user_error():
+        from offramp.scenario.loading import load_scenario
+
+        loaded = load_scenario(scenario)
+    typer.echo(
+        f"OK: {scenario} is a valid scenario ({loaded.meta.name}, "
+        f"{len(loaded.policies)} policies, {loaded.horizon_months} months)"
+    )
+
+
+@app.command()
+def scenarios() -> None:
+    """List the bundled scenarios."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from offramp.scenario.loading import bundled_scenarios, load_scenario
+
+    table = Table(title="Bundled scenarios (use the name anywhere a scenario is asked for)")
+    table.add_column("name", style="bold")
+    table.add_column("start")
+    table.add_column("policies")
+    table.add_column("title")
+    for name in bundled_scenarios():
+        loaded = load_scenario(name)
+        table.add_row(name, loaded.meta.start, ", ".join(loaded.policy_names), loaded.meta.title)
+    Console().print(table)
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,6 @@
+"""The engine: compiled parameters, the monthly loop and its results."""
+
+from offramp.engine.results import Results
+from offramp.engine.simulate import simulate
+
+__all__ = ["Results", "simulate"]

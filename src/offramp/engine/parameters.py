@@ -1,0 +1,124 @@
+"""Compile a validated scenario and one policy into per-run parameter arrays.
+
+Every numeric parameter becomes an array with one value per run, keyed by its dotted path
+in the scenario file (``"battlefield.invader_force"``, ``"policy.guarantee_credibility"``).
+Ensembles over uncertain parameters (``offramp explore``) pass per-run values through
+``overrides`` under the same keys; the engine never needs to know which values vary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel
+
+from offramp.mechanisms.opinion import initial_demand
+from offramp.scenario.schema import Policy, Scenario
+
+MECHANISM_SECTIONS = (
+    "territory",
+    "battlefield",
+    "patrons",
+    "bargaining",
+    "opinion",
+    "ratification",
+    "mobilization",
+    "leadership",
+)
+
+
+@dataclass(frozen=True)
+class CompiledParameters:
+    """Per-run numeric parameters and the population template shared by all runs."""
+
+    values: dict[str, NDArray[np.float64]]
+    policy: Policy
+    runs: NDArray[np.int64]
+    demand: NDArray[np.float64]
+    region: NDArray[np.int64]
+    weight: NDArray[np.float64]
+    region_names: tuple[str, ...]
+    cession_rule: str
+    armistice_rule: str
+
+    def __getitem__(self, key: str) -> NDArray[np.float64]:
+        return self.values[key]
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.runs)
+
+    @property
+    def n_agents(self) -> int:
+        return len(self.weight)
+
+
+def numeric_parameters(scenario: Scenario, policy: Policy) -> dict[str, float]:
+    """Dotted path -> value of every numeric parameter of the scenario and the policy."""
+    flat: dict[str, float] = {}
+    for section in MECHANISM_SECTIONS:
+        _flatten(getattr(scenario, section), section, flat)
+    _flatten(policy, "policy", flat)
+    flat["population.demand_spread"] = scenario.population.demand_spread
+    for region in scenario.population.regions:
+        flat[f"population.{region.name}.no_concessions_share"] = region.no_concessions_share
+    return flat
+
+
+def compile_parameters(
+    scenario: Scenario,
+    policy: Policy,
+    runs: NDArray[np.int64],
+    overrides: Mapping[str, NDArray[np.float64]] | None = None,
+) -> CompiledParameters:
+    """Per-run arrays for ``runs`` (global run indices) under ``policy``.
+
+    Parameters
+    ----------
+    overrides
+        Per-run values (arrays of the same length as ``runs``, or scalars) replacing
+        scenario values; keys are dotted paths as returned by :func:`numeric_parameters`.
+    """
+    runs = np.asarray(runs, dtype=np.int64)
+    n = len(runs)
+    flat = numeric_parameters(scenario, policy)
+    unknown = sorted(set(overrides or {}) - set(flat))
+    if unknown:
+        raise KeyError(f"unknown parameter(s) {unknown}; allowed: {sorted(flat)}")
+    values = {key: np.full(n, float(value)) for key, value in flat.items()}
+    for key, value in (overrides or {}).items():
+        values[key] = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
+
+    regions = scenario.population.regions
+    shares = [values[f"population.{r.name}.no_concessions_share"] for r in regions]
+    spread = values["population.demand_spread"]
+    varying = any(np.ptp(s) > 0 for s in shares) or np.ptp(spread) > 0
+    if varying:
+        raise NotImplementedError("per-run population parameters are not supported yet")
+    demand, region, weight = initial_demand(
+        [s[0] for s in shares],
+        [r.weight for r in regions],
+        float(spread[0]),
+        scenario.population.agents_per_region,
+    )
+    return CompiledParameters(
+        values=values,
+        policy=policy,
+        runs=runs,
+        demand=demand,
+        region=region,
+        weight=weight,
+        region_names=tuple(r.name for r in regions),
+        cession_rule=scenario.ratification.cession_rule,
+        armistice_rule=scenario.ratification.armistice_rule,
+    )
+
+
+def _flatten(model: BaseModel, prefix: str, into: dict[str, float]) -> None:
+    for name, value in model:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        into[f"{prefix}.{name}"] = float(value)

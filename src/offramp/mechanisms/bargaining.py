@@ -1,0 +1,179 @@
+r"""Bargaining: the range of deals both sides prefer to war, shifting power, resumption.
+
+**Fearon's bargaining range** (1995). Two sides divide a stake of value 1; :math:`x` is side
+A's share, :math:`p` A's probability of winning a war, and war costs A :math:`c_A` and B
+:math:`c_B` (in units of the stake). A prefers :math:`x` to war when :math:`x > p - c_A`;
+B when :math:`1 - x > 1 - p - c_B`. Every :math:`x` strictly inside
+
+.. math:: (p - c_A,\; p + c_B)
+
+is preferred by both; the range is never empty when costs are positive.
+
+**Powell's commitment problem** (2006). The declining state's probability of winning falls
+from :math:`p_t` to :math:`p_{t+1}` and stays there; war is a costly lottery that ends the
+game; costs :math:`c_D, c_R` are per period, in units of the per-period stake; :math:`\delta`
+is the discount factor. The most the rising state can give the declining one today is the
+whole period's stake, and from tomorrow on no more than the declining state could then get
+by fighting, so the declining state needs
+
+.. math::
+
+    x_t \ge L = \frac{(p_t - c_D) - \delta (p_{t+1} - c_D)}{1 - \delta},
+
+and the rising state gives at most :math:`U = 1 + \frac{\delta (1 - p_{t+1} + c_D) - (1 -
+p_t - c_R)}{1 - \delta}`. No peaceful division survives the shift when :math:`L > 1` or
+:math:`U < 0` (with :math:`x_t \in [0, 1]`): large, rapid shifts mean war, small ones do not.
+
+**The invader's choice during a ceasefire.** Each month the invader compares renewed war,
+
+.. math::
+
+    V_{war} = p_I \cdot W (1 + e \cdot \text{cession}) - c_I - g C_G - S,
+
+(:math:`p_I` its probability of winning against the defender's *current* effective power,
+lowered by instability; :math:`W` its war aim; :math:`e` emboldening after a de jure
+cession; :math:`g C_G` the expected cost of a guarantee; :math:`S` the sanctions relief it
+would lose) with peace (value 0), and resumes with monthly probability
+:math:`h \cdot \sigma((V_{war} - V_{peace}) / \tau)`, a logit choice with temperature
+:math:`\tau` (McFadden 1974; quantal response, McKelvey & Palfrey 1995).
+
+References
+----------
+Fearon, J. D. (1995). Rationalist explanations for war. *International Organization*
+49(3), 379-414.
+Powell, R. (2006). War as a commitment problem. *International Organization* 60(1),
+169-203.
+Tullock, G. (1980). Efficient rent seeking. In *Toward a Theory of the Rent-Seeking
+Society* (contest success function p = a / (a + b)).
+McKelvey, R. D., & Palfrey, T. R. (1995). Quantal response equilibria for normal form
+games. *Games and Economic Behavior* 10(1), 6-38.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+
+def bargaining_range(
+    p: ArrayLike, cost_a: ArrayLike, cost_b: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Fearon's range of A's share that both sides prefer to war.
+
+    Parameters
+    ----------
+    p : array_like
+        A's probability of winning a war, in [0, 1].
+    cost_a, cost_b : array_like
+        Costs of war to A and to B, in units of the stake (non-negative).
+
+    Returns
+    -------
+    low, high : ndarray
+        ``max(p - cost_a, 0)`` and ``min(p + cost_b, 1)``: the shares of A both prefer
+        (strictly inside) to war, within the stake [0, 1].
+
+    Examples
+    --------
+    >>> low, high = bargaining_range(0.6, 0.1, 0.2)
+    >>> float(low), float(high)
+    (0.5, 0.8)
+    """
+    p = np.asarray(p, dtype=float)
+    low = np.clip(p - np.asarray(cost_a, dtype=float), 0.0, 1.0)
+    high = np.clip(p + np.asarray(cost_b, dtype=float), 0.0, 1.0)
+    return low, high
+
+
+def shifting_power_war(
+    p_now: ArrayLike,
+    p_next: ArrayLike,
+    discount: ArrayLike,
+    cost_declining: ArrayLike,
+    cost_rising: ArrayLike,
+) -> NDArray[np.bool_]:
+    """Powell's condition: True where no peaceful division survives the shift of power.
+
+    Parameters
+    ----------
+    p_now, p_next : array_like
+        The declining state's probability of winning now and after the shift.
+    discount : array_like
+        Discount factor per period, in (0, 1).
+    cost_declining, cost_rising : array_like
+        Per-period costs of war, in units of the per-period stake.
+
+    Returns
+    -------
+    ndarray of bool
+        Whether the commitment problem makes war inevitable.
+    """
+    p_now = np.asarray(p_now, dtype=float)
+    p_next = np.asarray(p_next, dtype=float)
+    delta = np.asarray(discount, dtype=float)
+    c_d = np.asarray(cost_declining, dtype=float)
+    c_r = np.asarray(cost_rising, dtype=float)
+    needed_by_declining = ((p_now - c_d) - delta * (p_next - c_d)) / (1.0 - delta)
+    offered_by_rising = 1.0 + (delta * (1.0 - p_next + c_d) - (1.0 - p_now - c_r)) / (1.0 - delta)
+    return (needed_by_declining > 1.0) | (offered_by_rising < 0.0)
+
+
+def win_probability(power: ArrayLike, opposing_power: ArrayLike) -> NDArray[np.float64]:
+    """Tullock contest success function ``power / (power + opposing_power)``."""
+    power = np.asarray(power, dtype=float)
+    total = power + np.asarray(opposing_power, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, power / total, 0.5)
+
+
+def logit_choice(advantage: ArrayLike, temperature: ArrayLike) -> NDArray[np.float64]:
+    """Probability of choosing an option with the given advantage, ``1 / (1 + e^{-a/tau})``."""
+    z = np.asarray(advantage, dtype=float) / np.asarray(temperature, dtype=float)
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def accepts_deal(
+    share_offered: ArrayLike,
+    expected_war_share: ArrayLike,
+    war_cost: ArrayLike,
+    temperature: ArrayLike,
+) -> NDArray[np.float64]:
+    """Probability that a side accepts ``share_offered`` rather than fight on.
+
+    The deal is inside Fearon's range for that side when ``share >= p - cost``; the logit
+    turns the distance to that edge into a probability.
+    """
+    edge = np.asarray(expected_war_share) - np.asarray(war_cost)
+    return logit_choice(np.asarray(share_offered) - edge, temperature)
+
+
+def renewed_war_value(
+    p_invader: ArrayLike,
+    war_aim: ArrayLike,
+    emboldening: ArrayLike,
+    ceded: ArrayLike,
+    war_cost: ArrayLike,
+    guarantee_cost: ArrayLike,
+    sanctions_value: ArrayLike,
+) -> NDArray[np.float64]:
+    """Invader's value of resuming war relative to keeping the ceasefire (stake units)."""
+    gain = np.asarray(war_aim) * (1.0 + np.asarray(emboldening) * np.asarray(ceded, dtype=float))
+    return (
+        np.asarray(p_invader) * gain
+        - np.asarray(war_cost)
+        - np.asarray(guarantee_cost)
+        - np.asarray(sanctions_value)
+    )
+
+
+def resumption_probability(
+    war_value: ArrayLike,
+    temperature: ArrayLike,
+    max_hazard: ArrayLike,
+    preventive: ArrayLike,
+    preventive_hazard: ArrayLike,
+) -> NDArray[np.float64]:
+    """Monthly probability that the invader resumes war during a ceasefire."""
+    logit = np.asarray(max_hazard) * logit_choice(war_value, temperature)
+    extra = np.asarray(preventive_hazard) * np.asarray(preventive, dtype=float)
+    return np.clip(logit + extra, 0.0, 1.0)

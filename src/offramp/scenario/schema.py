@@ -1,0 +1,664 @@
+"""The scenario file's schema: every parameter with its meaning, unit, range and source.
+
+A scenario is the project's one shared vocabulary (as SALib's ``problem`` dict is for
+SALib). It is validated once, at load time; everything downstream trusts it.
+
+Each numeric parameter is declared with :func:`parameter`, which records its unit and the
+source of its default in the JSON schema, so that ``docs/parameters.md`` is generated from
+this file (``offramp.scenario.reference``) rather than written twice.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ASSUMPTION = "assumption"
+
+
+def parameter(
+    default: Any,
+    *,
+    description: str,
+    unit: str,
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+    source: str = ASSUMPTION,
+) -> Any:
+    """A documented model parameter (a pydantic ``Field`` with unit and source)."""
+    return Field(
+        default,
+        description=description,
+        ge=ge,
+        le=le,
+        gt=gt,
+        lt=lt,
+        json_schema_extra={"unit": unit, "source": source},
+    )
+
+
+class Section(BaseModel):
+    """Base of every table in a scenario file: unknown keys, NaN and infinity are errors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class Meta(Section):
+    name: str = Field(description="Short name of the scenario (used on the command line).")
+    title: str = Field("", description="One-line title.")
+    description: str = Field("", description="What the scenario represents.")
+    start: str = Field(
+        "2022-07",
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description="Calendar month of month 0 (YYYY-MM).",
+    )
+    sources: list[str] = Field(default_factory=list, description="Works the scenario draws on.")
+
+
+class Actors(Section):
+    defender: str = Field("Defender", description="Display name of the defending democracy.")
+    invader: str = Field("Invader", description="Display name of the invading state.")
+    patrons: list[str] = Field(
+        default_factory=lambda: ["Patrons"], description="Display names of the defender's patrons."
+    )
+
+
+class Territory(Section):
+    held_share: float = parameter(
+        0.8,
+        description="Share of its internationally recognised area the defender holds at month 0.",
+        unit="share of recognised area",
+        ge=0.0,
+        le=1.0,
+    )
+    floor: float = parameter(
+        0.3,
+        description="Least share the defender can be pushed to within the horizon "
+        "(the model's territory is not meant for total conquest).",
+        unit="share of recognised area",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class Region(Section):
+    name: str = Field(description="Region name (e.g. a KIIS macro-region).")
+    weight: float = parameter(
+        0.25, description="Population weight of the region.", unit="share of population", gt=0, le=1
+    )
+    no_concessions_share: float = parameter(
+        0.8,
+        description="Share of the region answering that the country must give up no territory "
+        "at month 0; sets the region's reservation-point distribution.",
+        unit="share of respondents",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class Population(Section):
+    agents_per_region: int = parameter(
+        100,
+        description="Weighted agents per region (each stands for weight/agents of the population).",
+        unit="agents",
+        ge=4,
+        le=5000,
+    )
+    demand_spread: float = parameter(
+        1.5,
+        description="Standard deviation of the latent territorial demand within a region; the "
+        "reservation point is the demand clipped to [0, 1]. Pinned by the NDI/KIIS May 2022 "
+        "ladder (13% accept the lines then held, against 16% open to some concession).",
+        unit="share of recognised area",
+        gt=0.0,
+        le=10.0,
+        source="NDI/KIIS May 2022; see docs/mechanisms/opinion.md",
+    )
+    regions: list[Region] = Field(min_length=1, description="Regions of the defender's population.")
+
+    @model_validator(mode="after")
+    def _weights_sum_to_one(self) -> Population:
+        total = sum(region.weight for region in self.regions)
+        if abs(total - 1.0) > 1e-3:
+            raise ValueError(f"region weights must sum to 1 (they sum to {total:.4f})")
+        names = [region.name for region in self.regions]
+        if len(set(names)) != len(names):
+            raise ValueError(f"region names must be unique (got {names})")
+        return self
+
+
+class Battlefield(Section):
+    defender_force: float = parameter(
+        700.0, description="Defender's deployed force at month 0.", unit="thousand troops", gt=0
+    )
+    invader_force: float = parameter(
+        500.0, description="Invader's deployed force at month 0.", unit="thousand troops", gt=0
+    )
+    defender_force_cap: float = parameter(
+        900.0, description="Most the defender can field.", unit="thousand troops", gt=0
+    )
+    invader_force_cap: float = parameter(
+        700.0, description="Most the invader can field in theatre.", unit="thousand troops", gt=0
+    )
+    defender_lethality: float = parameter(
+        0.03,
+        description="Lanchester coefficient d: invader losses per month per defender unit "
+        "(at aid level 1, no instability).",
+        unit="1/month",
+        gt=0,
+        le=1,
+    )
+    invader_lethality: float = parameter(
+        0.02,
+        description="Lanchester coefficient a: defender losses per month per invader unit.",
+        unit="1/month",
+        gt=0,
+        le=1,
+    )
+    defender_recruitment: float = parameter(
+        15.0, description="Defender's monthly intake.", unit="thousand troops/month", ge=0
+    )
+    invader_recruitment: float = parameter(
+        25.0,
+        description="Invader's monthly intake before sanctions.",
+        unit="thousand troops/month",
+        ge=0,
+    )
+    aid_dependence: float = parameter(
+        0.5,
+        description="Share of the defender's effectiveness that scales with patron aid.",
+        unit="share",
+        ge=0,
+        le=1,
+    )
+    stalemate_ratio: float = parameter(
+        2.0,
+        description="Effective force ratio (defender fire over invader fire) at which the line "
+        "does not move on average: the defence's advantage.",
+        unit="ratio",
+        gt=0,
+    )
+    territory_sensitivity: float = parameter(
+        0.01,
+        description="Monthly drift of the defender's share per unit of log force ratio above "
+        "the stalemate ratio.",
+        unit="share/month",
+        ge=0,
+        le=0.2,
+    )
+    territory_noise: float = parameter(
+        0.004,
+        description="Standard deviation of the monthly change in the defender's share.",
+        unit="share/month",
+        ge=0,
+        le=0.2,
+    )
+    civilian_ratio: float = parameter(
+        0.15,
+        description="Civilian casualties per defender military casualty.",
+        unit="ratio",
+        ge=0,
+        le=10,
+    )
+
+
+class Patrons(Section):
+    aid_level: float = parameter(
+        1.0,
+        description="Aid at month 0 relative to the 2022-24 average (1 = that average).",
+        unit="index",
+        ge=0,
+        le=5,
+    )
+    fatigue_per_year: float = parameter(
+        0.1,
+        description="Donor fatigue: yearly rate at which aid decays with the duration of war.",
+        unit="1/year",
+        ge=0,
+        le=2,
+    )
+    price_sensitivity: float = parameter(
+        0.2,
+        description="Extra fatigue per year per unit of economic pressure (food and energy "
+        "prices) in the patrons' economies.",
+        unit="1/year",
+        ge=0,
+        le=5,
+    )
+    price_persistence: float = parameter(
+        0.9,
+        description="Month-to-month persistence of economic pressure (AR(1) coefficient).",
+        unit="share",
+        ge=0,
+        lt=1,
+    )
+    price_volatility: float = parameter(
+        0.1,
+        description="Standard deviation of the monthly shock to economic pressure.",
+        unit="index",
+        ge=0,
+        le=1,
+    )
+    peace_aid_level: float = parameter(
+        0.5,
+        description="Aid during a ceasefire, relative to the policy's wartime level.",
+        unit="share",
+        ge=0,
+        le=2,
+    )
+    sanctions: float = parameter(
+        0.2,
+        description="Share of the invader's recruitment and resupply removed by sanctions.",
+        unit="share",
+        ge=0,
+        lt=1,
+    )
+    guarantee_cost: float = parameter(
+        0.3,
+        description="Cost to the invader, in units of the stake, of fighting the guarantors "
+        "if they honour a security guarantee.",
+        unit="stake",
+        ge=0,
+        le=5,
+    )
+
+
+class Bargaining(Section):
+    war_aim: float = parameter(
+        0.25,
+        description="Share of the recognised area the invader expects to take if it wins a "
+        "renewed war.",
+        unit="share of recognised area",
+        ge=0,
+        le=1,
+    )
+    invader_war_cost: float = parameter(
+        0.06,
+        description="Invader's cost of a renewed war, in units of the stake.",
+        unit="stake",
+        ge=0,
+        le=2,
+    )
+    defender_war_cost: float = parameter(
+        0.1,
+        description="Defender's cost of war, in units of the stake (sets the upper end of the "
+        "bargaining range).",
+        unit="stake",
+        ge=0,
+        le=2,
+    )
+    emboldening: float = parameter(
+        0.5,
+        description="Relative rise in the invader's expected gain from the next war after a "
+        "de jure cession ('give an inch, take a mile').",
+        unit="share",
+        ge=0,
+        le=5,
+    )
+    sanctions_value: float = parameter(
+        0.05,
+        description="Value to the invader, in units of the stake, of the sanctions relief it "
+        "would lose by resuming war.",
+        unit="stake",
+        ge=0,
+        le=2,
+    )
+    decision_noise: float = parameter(
+        0.03,
+        description="Logit temperature of the invader's choices (acceptance, resumption).",
+        unit="stake",
+        gt=0,
+        le=1,
+    )
+    max_resumption_hazard: float = parameter(
+        0.05,
+        description="Monthly probability of resuming war when war is clearly preferred.",
+        unit="1/month",
+        ge=0,
+        le=1,
+    )
+    discount: float = parameter(
+        0.9,
+        description="Invader's yearly discount factor (Powell's delta over one year).",
+        unit="share/year",
+        gt=0,
+        lt=1,
+    )
+    preventive_hazard: float = parameter(
+        0.02,
+        description="Extra monthly probability of resuming war when the coming year's shift of "
+        "power leaves no peaceful division (Powell 2006).",
+        unit="1/month",
+        ge=0,
+        le=1,
+    )
+    resumption_surge: float = parameter(
+        0.03,
+        description="Share of the recognised area the invader takes in the first month of a "
+        "renewed war, scaled by its probability of winning.",
+        unit="share of recognised area",
+        ge=0,
+        le=0.5,
+    )
+
+
+class Opinion(Section):
+    weariness: float = parameter(
+        0.05,
+        description="Monthly fall of the average latent demand while at war (war weariness).",
+        unit="share/month",
+        ge=0,
+        le=0.5,
+    )
+    weariness_heterogeneity: float = parameter(
+        0.5,
+        description="Log-normal sigma of agents' individual weariness sensitivity.",
+        unit="log",
+        ge=0,
+        le=3,
+    )
+    rally_probability: float = parameter(
+        0.05,
+        description="Monthly probability of a rally shock (an atrocity, an attack on cities).",
+        unit="1/month",
+        ge=0,
+        le=1,
+    )
+    rally_size: float = parameter(
+        0.1,
+        description="Rise of every agent's demand in a rally shock.",
+        unit="share",
+        ge=0,
+        le=2,
+    )
+    confidence: float = parameter(
+        0.3,
+        description="Bounded-confidence radius: agents listen to those whose demand is within it.",
+        unit="share",
+        ge=0,
+        le=5,
+    )
+    influence: float = parameter(
+        0.05,
+        description="Monthly rate of movement towards the mean of agents within the confidence "
+        "radius (1 = classic Hegselmann-Krause).",
+        unit="share/month",
+        ge=0,
+        le=1,
+    )
+    peace_recovery: float = parameter(
+        0.0,
+        description="Monthly rise of demand during a ceasefire (resentment of the loss).",
+        unit="share/month",
+        ge=-0.5,
+        le=0.5,
+    )
+
+
+class Ratification(Section):
+    cession_rule: Literal["referendum", "parliament", "decree"] = Field(
+        "referendum",
+        description="How a de jure cession is ratified (Ukraine's constitution, Art. 73: "
+        "changes of territory only by an all-Ukrainian referendum).",
+    )
+    armistice_rule: Literal["referendum", "parliament", "decree"] = Field(
+        "parliament", description="How an armistice without recognition is ratified."
+    )
+    armistice_leniency: float = parameter(
+        0.5,
+        description="How far an armistice without recognition is judged as if it kept the "
+        "occupied land: the deal is judged as held + leniency x (1 - held).",
+        unit="share",
+        ge=0,
+        le=1,
+        source="KIIS May-June 2025 split ballot: 43% accept a freeze vs 15% a handover",
+    )
+    referendum_noise: float = parameter(
+        0.03,
+        description="Standard deviation of the referendum's yes share around the support the "
+        "agents give (turnout, campaign).",
+        unit="share",
+        ge=0,
+        le=0.5,
+    )
+    parliament_bias: float = parameter(
+        0.1,
+        description="How much more willing parliament is than the public to ratify (added to "
+        "support before the majority test).",
+        unit="share",
+        ge=-0.5,
+        le=0.5,
+    )
+    audience_cost: float = parameter(
+        0.16,
+        description="Fall in the leader's approval for signing a deal, times the share "
+        "opposing it.",
+        unit="share",
+        ge=0,
+        le=1,
+        source="Tomz 2007 (about 16 points of disapproval for backing down)",
+    )
+    procedural_legitimacy: float = parameter(
+        0.2,
+        description="Weight of the ratification procedure (a referendum) in the deal's "
+        "legitimacy; the rest is the share of the public whose reservation point it meets.",
+        unit="share",
+        ge=0,
+        le=1,
+    )
+    deal_weight_in_legitimacy: float = parameter(
+        0.5,
+        description="Weight of the deal's legitimacy in the government's legitimacy while a deal "
+        "is in force; the rest is the leader's approval.",
+        unit="share",
+        ge=0,
+        le=1,
+    )
+
+
+class Mobilization(Section):
+    model: Literal["threshold"] = Field(
+        "threshold",
+        description="Protest model: 'threshold' is the Granovetter cascade over the opinion "
+        "agents.",
+    )
+    threshold_mean: float = parameter(
+        0.45,
+        description="Mean of agents' base protest thresholds (share already protesting that "
+        "makes them join), before grievance.",
+        unit="share of population",
+        ge=0,
+        le=1,
+        source="Granovetter 1978 (normal thresholds); assumption for the values",
+    )
+    threshold_sd: float = parameter(
+        0.15, description="Standard deviation of base thresholds.", unit="share", ge=0, le=1
+    )
+    hardship: float = parameter(
+        0.5,
+        description="Scale of agents' hardship H ~ U(0, hardship) (Epstein 2002).",
+        unit="share",
+        ge=0,
+        le=1,
+    )
+    deal_gap_weight: float = parameter(
+        1.5,
+        description="Grievance per unit of territory by which a deal falls short of an agent's "
+        "reservation point.",
+        unit="1/share",
+        ge=0,
+        le=10,
+    )
+
+
+class Leadership(Section):
+    initial_approval: float = parameter(
+        0.84,
+        description="Leader's approval (trust) at month 0.",
+        unit="share",
+        ge=0,
+        le=1,
+        source="KIIS trust in the president, Dec 2022: 84%",
+    )
+    approval_baseline: float = parameter(
+        0.6,
+        description="Level approval reverts to.",
+        unit="share",
+        ge=0,
+        le=1,
+    )
+    approval_reversion: float = parameter(
+        0.03, description="Monthly rate of reversion of approval.", unit="1/month", ge=0, le=1
+    )
+    base_hazard: float = parameter(
+        0.001,
+        description="Monthly probability of losing office for other reasons.",
+        unit="1/month",
+        ge=0,
+        le=1,
+        source="Goemans, Gleditsch & Chiozza 2009 (Archigos): democratic leaders' tenure",
+    )
+    protest_hazard: float = parameter(
+        0.3,
+        description="Monthly removal probability when protest is far above the critical share.",
+        unit="1/month",
+        ge=0,
+        le=1,
+    )
+    critical_protest: float = parameter(
+        0.035,
+        description="Protest share at which the removal hazard is half its maximum.",
+        unit="share of population",
+        ge=0,
+        le=1,
+        source="Chenoweth & Stephan 2011 (3.5% rule)",
+    )
+    protest_steepness: float = parameter(
+        0.01,
+        description="Logistic scale of the removal hazard around the critical share.",
+        unit="share of population",
+        gt=0,
+        le=1,
+    )
+    approval_hazard: float = parameter(
+        0.05,
+        description="Extra monthly removal probability per unit of approval below the floor.",
+        unit="1/month",
+        ge=0,
+        le=1,
+    )
+    approval_floor: float = parameter(
+        0.3, description="Approval below which low approval adds hazard.", unit="share", ge=0, le=1
+    )
+    instability_months: float = parameter(
+        12.0,
+        description="Mean length of the instability spell after a removal.",
+        unit="months",
+        ge=0,
+        le=120,
+    )
+    instability_penalty: float = parameter(
+        0.3,
+        description="Fall of the defender's military effectiveness during instability.",
+        unit="share",
+        ge=0,
+        le=1,
+    )
+    repudiation_probability: float = parameter(
+        0.4,
+        description="Probability that a successor repudiates a deal in force.",
+        unit="probability",
+        ge=0,
+        le=1,
+    )
+    election_delay: int = parameter(
+        6,
+        description="Months after a deal takes effect until the election that martial law had "
+        "postponed (0: no election).",
+        unit="months",
+        ge=0,
+        le=120,
+    )
+    election_noise: float = parameter(
+        0.05,
+        description="Standard deviation of the incumbent's vote share around approval.",
+        unit="share",
+        ge=0,
+        le=0.5,
+    )
+
+
+PolicyKind = Literal["fight-on", "land-for-peace", "armistice"]
+
+
+class Policy(Section):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9+_-]*$", description="Name used on the CLI.")
+    kind: PolicyKind = Field(description="fight-on, land-for-peace (de jure) or armistice.")
+    description: str = Field("", description="What the policy is.")
+    deal_month: int = parameter(
+        1, description="Month the deal is offered.", unit="month", ge=0, le=600
+    )
+    aid_level: float = parameter(
+        1.0,
+        description="Wartime aid relative to the scenario's aid level.",
+        unit="share",
+        ge=0,
+        le=5,
+    )
+    guarantee_credibility: float = parameter(
+        0.0,
+        description="Probability, as the invader sees it, that guarantors fight if war resumes.",
+        unit="probability",
+        ge=0,
+        le=1,
+    )
+    sanctions_relief: float = parameter(
+        0.5,
+        description="Share of sanctions lifted when the deal takes effect.",
+        unit="share",
+        ge=0,
+        le=1,
+    )
+
+
+class Scenario(Section):
+    """A whole scenario file."""
+
+    meta: Meta
+    actors: Actors = Field(default_factory=Actors)
+    territory: Territory = Field(default_factory=Territory)
+    population: Population
+    battlefield: Battlefield = Field(default_factory=Battlefield)
+    patrons: Patrons = Field(default_factory=Patrons)
+    bargaining: Bargaining = Field(default_factory=Bargaining)
+    opinion: Opinion = Field(default_factory=Opinion)
+    ratification: Ratification = Field(default_factory=Ratification)
+    mobilization: Mobilization = Field(default_factory=Mobilization)
+    leadership: Leadership = Field(default_factory=Leadership)
+    policies: Annotated[list[Policy], Field(min_length=1)]
+    horizon_months: int = parameter(
+        120, description="Months simulated.", unit="months", ge=1, le=600
+    )
+    runs: int = parameter(2000, description="Runs per policy.", unit="runs", ge=1, le=10_000_000)
+    seed: int = parameter(0, description="Master seed.", unit="", ge=0, le=2**63 - 1)
+
+    @model_validator(mode="after")
+    def _policy_names_unique(self) -> Scenario:
+        names = [policy.name for policy in self.policies]
+        if len(set(names)) != len(names):
+            raise ValueError(f"policy names must be unique (got {names})")
+        return self
+
+    def policy(self, name: str) -> Policy:
+        """The policy called ``name``."""
+        for policy in self.policies:
+            if policy.name == name:
+                return policy
+        raise KeyError(name)
+
+    @property
+    def policy_names(self) -> list[str]:
+        return [policy.name for policy in self.policies]

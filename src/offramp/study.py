@@ -1,0 +1,101 @@
+"""A study: every chosen policy of a scenario run side by side on the same runs.
+
+Policies share run indices and therefore random streams (common random numbers), so the
+differences between them are the policies' doing, not sampling noise.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from offramp import __version__
+from offramp.analysis.summary import summarize_study
+from offramp.engine.results import Results
+from offramp.engine.simulate import simulate
+from offramp.scenario.loading import scenario_sha256
+from offramp.scenario.schema import Scenario
+
+
+class UnknownPolicyError(ValueError):
+    """A policy name the scenario does not define."""
+
+    def __init__(self, name: str, allowed: Sequence[str]):
+        self.name = name
+        self.allowed = list(allowed)
+        super().__init__(f"unknown policy {name!r}; the scenario defines: {', '.join(allowed)}")
+
+
+@dataclass
+class Study:
+    """Results of several policies on the same runs, with the manifest that reproduces them."""
+
+    scenario: Scenario
+    results: dict[str, Results]
+    seed: int
+    runs: int
+    horizon: int
+    assumptions: str = "scenario"
+    extra_manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """What is needed to reproduce the study (and to check a stored result)."""
+        import numpy
+
+        return {
+            "scenario": self.scenario.meta.name,
+            "scenario_sha256": scenario_sha256(self.scenario),
+            "assumptions": self.assumptions,
+            "seed": self.seed,
+            "runs": self.runs,
+            "horizon_months": self.horizon,
+            "start": self.scenario.meta.start,
+            "policies": list(self.results),
+            "version": __version__,
+            "python": platform.python_version(),
+            "numpy": numpy.__version__,
+            **self.extra_manifest,
+        }
+
+    def summary(self) -> dict[str, dict[str, Any]]:
+        """Per-policy summaries (see ``offramp.analysis.summary``)."""
+        return summarize_study(self.results)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document printed by ``offramp run --json``."""
+        return {"manifest": self.manifest, "policies": self.summary()}
+
+    def outcomes(self):
+        """All policies' outcomes in one DataFrame with a ``policy`` column."""
+        import pandas as pd
+
+        frames = [r.outcomes.assign(policy=name) for name, r in self.results.items()]
+        return pd.concat(frames, ignore_index=True)
+
+
+def run_study(
+    scenario: Scenario,
+    policies: Sequence[str] | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+    horizon: int | None = None,
+    assumptions: str = "scenario",
+    on_policy_done: Callable[[str], None] | None = None,
+) -> Study:
+    """Run each policy (all of the scenario's by default) on the same runs."""
+    names = list(policies) if policies else scenario.policy_names
+    for name in names:
+        if name not in scenario.policy_names:
+            raise UnknownPolicyError(name, scenario.policy_names)
+    runs = scenario.runs if runs is None else int(runs)
+    seed = scenario.seed if seed is None else int(seed)
+    horizon = scenario.horizon_months if horizon is None else int(horizon)
+    results = {}
+    for name in names:
+        results[name] = simulate(scenario, name, runs=runs, seed=seed, horizon=horizon)
+        if on_policy_done is not None:
+            on_policy_done(name)
+    return Study(scenario, results, seed, runs, horizon, assumptions)

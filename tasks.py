@@ -1,0 +1,60 @@
+"""Set up the project's virtual environment and run its two jobs.
+
+    python3 tasks.py run    # the default study (offramp run)
+    python3 tasks.py test   # the whole test suite
+
+Only the Python standard library is used here, so that a fresh machine with Python 3.11+
+and the package registries is enough. The environment is rebuilt when pyproject.toml
+changes (its hash is kept in .venv/.offramp-installed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".offramp-installed"
+
+
+def _spec_hash(extras: str) -> str:
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    digest.update(extras.encode())
+    return digest.hexdigest()
+
+
+def ensure_environment(extras: str) -> None:
+    """Create .venv and install the package with the given extras, once per pyproject."""
+    wanted = _spec_hash(extras)
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print(f"creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    target = f".[{extras}]" if extras else "."
+    print(f"installing offramp{'[' + extras + ']' if extras else ''} into {VENV}", flush=True)
+    subprocess.run([*pip, "-e", target], check=True, cwd=ROOT)
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test"}:
+        print(__doc__)
+        return 2
+    job, rest = argv[0], argv[1:]
+    ensure_environment("dev")
+    if job == "run":
+        return subprocess.call([str(BIN / "offramp"), "run", *rest], cwd=ROOT)
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,235 @@
+"""Fast checks of the Epstein civil-violence mechanism: formulas, invariants, seeds, claims."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from offramp.mechanisms.epstein import (
+    SITE_ACTIVE,
+    SITE_COP,
+    SITE_EMPTY,
+    SITE_JAILED,
+    SITE_QUIET,
+    EpsteinParameters,
+    active_share,
+    arrest_probability,
+    grievance,
+    init_state,
+    jailed_share,
+    lattice,
+    neighbourhood_offsets,
+    outbursts,
+    simulate,
+    step,
+)
+
+SMALL = EpsteinParameters(width=21, height=17, vision=3, cop_density=0.05)
+
+
+# --- formulas ------------------------------------------------------------------------
+
+
+def test_grievance_is_hardship_times_illegitimacy():
+    h = np.array([0.0, 0.25, 0.5, 1.0])
+    np.testing.assert_allclose(grievance(h, 0.8), h * 0.2)
+    np.testing.assert_allclose(grievance(0.5, np.array([0.0, 1.0])), [0.5, 0.0])
+
+
+def test_arrest_probability_exact_formula():
+    # Epstein's calibration: one cop, one active (oneself) gives P = 1 - e^-2.3 ~ 0.9.
+    assert arrest_probability(1, 1)[()] == pytest.approx(1 - math.exp(-2.3))
+    assert arrest_probability(1, 1)[()] == pytest.approx(0.8997, abs=1e-4)
+    c = np.array([0, 1, 2, 3])
+    a = np.array([1, 3, 4, 7])
+    np.testing.assert_allclose(arrest_probability(c, a, k=2.3), 1 - np.exp(-2.3 * c / a))
+
+
+@pytest.mark.parametrize("rounding", ["floor", "round"])
+def test_arrest_probability_rounding_rules(rounding):
+    cops, actives = np.meshgrid(np.arange(0, 12), np.arange(1, 12), indexing="ij")
+    got = arrest_probability(cops, actives, k=2.3, rounding=rounding)
+    rule = math.floor if rounding == "floor" else round  # Mesa uses Python's round
+    want = np.vectorize(lambda c, a: 1 - math.exp(-2.3 * rule(c / a)))(cops, actives)
+    np.testing.assert_allclose(got, want)
+    # Half-way ratios round to even, as Python's round: 1/2 -> 0, 3/2 -> 2, 5/2 -> 2.
+    if rounding == "round":
+        np.testing.assert_allclose(
+            arrest_probability([1, 3, 5], [2, 2, 2], rounding="round"),
+            1 - np.exp(-2.3 * np.array([0, 2, 2])),
+        )
+
+
+def test_arrest_probability_rejects_zero_actives():
+    with pytest.raises(ValueError, match="itself"):
+        arrest_probability(1, 0)
+
+
+@pytest.mark.parametrize(
+    ("shape", "size"), [("von_neumann", 2 * 7 * 8), ("moore", 15 * 15 - 1), ("euclidean", 148)]
+)
+def test_neighbourhood_sizes(shape, size):
+    dx, dy = neighbourhood_offsets(7, shape)
+    assert dx.size == size
+    assert not np.any((dx == 0) & (dy == 0))
+    assert len(set(zip(dx.tolist(), dy.tolist(), strict=True))) == size
+
+
+def test_parameters_validate():
+    with pytest.raises(ValueError, match="vision"):
+        EpsteinParameters(width=10, height=10, vision=5)
+    with pytest.raises(ValueError, match="density"):
+        EpsteinParameters(citizen_density=0.9, cop_density=0.2)
+    with pytest.raises(ValueError, match="rounding"):
+        EpsteinParameters(rounding="ceil")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="legitimacy"):
+        step(init_state(SMALL, 2), SMALL, np.array([0.5, 1.5]), 1)
+
+
+# --- randomness ----------------------------------------------------------------------
+
+
+def test_run_depends_only_on_seed_and_index():
+    batch = simulate(SMALL, n_runs=10, steps=40, seed=42)
+    alone = simulate(SMALL, runs=[3, 4, 5], steps=40, seed=42)
+    for key in ("active", "jailed", "quiet", "n_citizens"):
+        np.testing.assert_array_equal(batch[key][3:6], alone[key])
+    again = simulate(SMALL, n_runs=10, steps=40, seed=42)
+    np.testing.assert_array_equal(batch["active"], again["active"])
+    other = simulate(SMALL, n_runs=10, steps=40, seed=43)
+    assert not np.array_equal(batch["jailed"], other["jailed"])
+
+
+def test_stepping_in_months_equals_one_long_stretch():
+    state = init_state(SMALL, n_runs=4, seed=5)
+    lam = np.array([0.6, 0.7, 0.8, 0.9])
+    _, whole = step(state, SMALL, lam, 30)
+    s, first = step(state, SMALL, lam, 10)
+    s, second = step(s, SMALL, lam, 20)
+    np.testing.assert_array_equal(np.hstack([first.active, second.active]), whole.active)
+    np.testing.assert_array_equal(np.hstack([first.jailed, second.jailed]), whole.jailed)
+    # step() is pure: the input state is untouched and can be reused.
+    _, again = step(state, SMALL, lam, 30)
+    np.testing.assert_array_equal(again.active, whole.active)
+
+
+def test_legitimacy_shapes():
+    state = init_state(SMALL, n_runs=3, seed=1)
+    _, scalar = step(state, SMALL, 0.7, 5)
+    _, per_run = step(state, SMALL, np.full(3, 0.7), 5)
+    _, per_step = step(state, SMALL, np.full(5, 0.7), 5)
+    _, full = step(state, SMALL, np.full((3, 5), 0.7), 5)
+    for traj in (per_run, per_step, full):
+        np.testing.assert_array_equal(traj.active, scalar.active)
+    with pytest.raises(ValueError, match="shape"):
+        step(state, SMALL, np.full(4, 0.7), 5)
+
+
+# --- invariants ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("keep", [False, True])
+@pytest.mark.parametrize("shape", ["von_neumann", "moore", "euclidean"])
+def test_lattice_stays_consistent(keep, shape):
+    params = replace(
+        SMALL, jailed_keep_cell=keep, neighbourhood=shape, legitimacy=0.6, max_jail_term=5
+    )
+    state = init_state(params, n_runs=3, seed=9)
+    new, traj = step(state, params, 0.6, 25)
+    total = traj.active + traj.jailed + traj.quiet
+    np.testing.assert_array_equal(total, np.broadcast_to(traj.n_citizens[:, None], total.shape))
+    sites = lattice(new, params)
+    for r in range(new.n_runs):
+        nc, na = new.n_citizens[r], new.n_agents[r]
+        flat = sites[r].ravel()
+        status = new.status[r, :nc]
+        assert np.sum(flat == SITE_COP) == na - nc
+        assert np.sum(flat == SITE_ACTIVE) == np.sum(status == 1)
+        assert np.sum(flat == SITE_QUIET) == np.sum(status == 0)
+        jailed = np.sum(status == 2)
+        assert np.sum(flat == SITE_JAILED) == (jailed if keep else 0)
+        on_lattice = new.position[r, :na] >= 0
+        assert np.sum(flat != SITE_EMPTY) == on_lattice.sum()
+        pos = new.position[r, :na][on_lattice]
+        np.testing.assert_array_equal(new.occupant[r, pos], np.flatnonzero(on_lattice))
+    np.testing.assert_allclose(active_share(new), traj.active_share[:, -1])
+    np.testing.assert_allclose(jailed_share(new), traj.jailed_share[:, -1])
+
+
+def test_no_movement_keeps_everyone_in_place():
+    params = replace(SMALL, movement=False, jailed_keep_cell=True)
+    state = init_state(params, n_runs=2, seed=3)
+    new, _ = step(state, params, 0.7, 10)
+    np.testing.assert_array_equal(new.position, state.position)
+
+
+# --- Epstein's claims, small and fast ------------------------------------------------
+
+
+@pytest.mark.parametrize("with_cops", [False, True])
+def test_without_arrest_risk_the_active_are_exactly_the_aggrieved(with_cops):
+    """Analytic bound: with P = 0 a citizen is active iff H (1 - L) > T.
+
+    Every citizen acts in step 1, so those ever active are then active or (if a cop took
+    them) jailed; their share tends to 1 - T / (1 - L) for H ~ U(0, 1).
+    """
+    legit, t = 0.5, 0.1
+    params = EpsteinParameters(
+        width=40, height=40, legitimacy=legit, threshold=t,
+        cop_density=0.04 if with_cops else 0.0, k=0.0 if with_cops else 2.3,
+    )  # fmt: skip
+    state = init_state(params, n_runs=64, seed=2)
+    _, traj = step(state, params, legit, 1)
+    cols = np.arange(state.hardship.shape[1])[None, :]
+    aggrieved = ((state.hardship * (1 - legit) > t) & (cols < state.n_citizens[:, None])).sum(1)
+    np.testing.assert_array_equal(traj.active[:, 0] + traj.jailed[:, 0], aggrieved)
+    share = (traj.active[:, 0] + traj.jailed[:, 0]).sum() / traj.n_citizens.sum()
+    bound = 1 - t / (1 - legit)
+    se = math.sqrt(bound * (1 - bound) / traj.n_citizens.sum())
+    assert abs(share - bound) < 4 * se
+    if not with_cops:
+        # No cops: nobody is ever jailed and the aggrieved stay active for good.
+        _, later = step(state, params, legit, 20)
+        np.testing.assert_array_equal(later.active[:, -1], aggrieved)
+
+
+def test_literal_formula_gives_no_outbursts_rounding_does():
+    peaks = {}
+    for rounding in ("exact", "round"):
+        params = EpsteinParameters.epstein_run1(rounding=rounding)
+        out = simulate(params, n_runs=8, steps=400, seed=4)
+        peaks[rounding] = out["active"][:, 50:].max(axis=1)
+    # Mesa's note: "without [the round] it's impossible to replicate the dynamics".
+    assert peaks["exact"].max() < 50
+    assert np.sum(peaks["round"] > 50) >= 6
+
+
+def test_sudden_legitimacy_drop_makes_a_bigger_outburst_than_a_gradual_one():
+    """Epstein (2002), Figs. 9-10: the same fall in L, sudden vs. in small increments."""
+    from scipy.stats import mannwhitneyu
+
+    params = EpsteinParameters.epstein_run1()
+    steps, t0 = 250, 100
+    sudden = np.full(steps, 0.9)
+    sudden[t0:] = 0.7
+    gradual = np.full(steps, 0.9)
+    gradual[t0:] = np.maximum(0.7, 0.9 - 0.2 * (np.arange(steps - t0) + 1) / 150)
+    peak_s = simulate(params, 30, steps, seed=3, legitimacy=sudden)["active_share"][:, t0:]
+    peak_g = simulate(params, 30, steps, seed=3, legitimacy=gradual)["active_share"][:, t0:]
+    peak_s, peak_g = peak_s.max(axis=1), peak_g.max(axis=1)
+    assert peak_s.mean() > 2 * peak_g.mean()
+    assert mannwhitneyu(peak_s, peak_g, alternative="greater").pvalue < 0.01
+
+
+def test_outburst_bookkeeping():
+    active = np.array([60, 0, 10, 70, 80, 20, 0, 0, 90, 10, 55])
+    o = outbursts(active, level=50)
+    # The episodes touching either end are dropped; two complete ones remain.
+    np.testing.assert_array_equal(o["start"], [3, 8])
+    np.testing.assert_array_equal(o["duration"], [2, 1])
+    np.testing.assert_array_equal(o["peak"], [80, 90])
+    np.testing.assert_array_equal(o["total"], [150, 90])
+    np.testing.assert_array_equal(o["waiting"], [3])
