@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from offramp.cli import calibrate, explore, report, serve
 from offramp.cli.data import data_app
 from offramp.cli.errors import fail_on_user_error
 
@@ -24,6 +25,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data_app, name="data")
+for _module in (calibrate, explore, report, serve):
+    _module.register(app)
 
 ScenarioArgument = Annotated[
     str,
