@@ -87,7 +87,7 @@ def test_macroregion_population_matches_oblasts() -> None:
         "Poltava": 1363.7, "Rivne": 1147.4, "Sumy": 1051.3, "Ternopil": 1027.3,
         "Kharkiv": 2618.2, "Kherson": 1015.3, "Khmelnytskyi": 1240.6, "Cherkasy": 1174.6,
         "Chernivtsi": 893.5, "Chernihiv": 968.1, "Kyiv_city": 2920.9,
-    }  # fmt: skip
+    }
     assert abs(sum(oblast.values()) - 41418.7) < 0.05
     full = load_dataset("population_macroregions")
     seen: list[str] = []

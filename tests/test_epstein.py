@@ -178,9 +178,13 @@ def test_without_arrest_risk_the_active_are_exactly_the_aggrieved(with_cops):
     """
     legit, t = 0.5, 0.1
     params = EpsteinParameters(
-        width=40, height=40, legitimacy=legit, threshold=t,
-        cop_density=0.04 if with_cops else 0.0, k=0.0 if with_cops else 2.3,
-    )  # fmt: skip
+        width=40,
+        height=40,
+        legitimacy=legit,
+        threshold=t,
+        cop_density=0.04 if with_cops else 0.0,
+        k=0.0 if with_cops else 2.3,
+    )
     state = init_state(params, n_runs=64, seed=2)
     _, traj = step(state, params, legit, 1)
     cols = np.arange(state.hardship.shape[1])[None, :]

@@ -4,6 +4,12 @@ Private to :mod:`offramp.mechanisms.epstein`, which documents the model. Everyth
 works on plain arrays with a leading run axis; runs are independent, so the outer loop is
 ``prange`` over runs and a run's numbers never depend on which other runs share the batch.
 
+The lattice is stored with a halo: a torus of ``height x width`` sites becomes a padded
+array of ``(height + 2 v) x (width + 2 v)`` (``v`` the vision) whose border repeats the
+opposite edges. Reading a neighbourhood is then a few contiguous row stretches with no
+wrap-around arithmetic; each write updates the site and its (at most three) halo copies.
+Reads outnumber writes about fifty to one, so this pays.
+
 Randomness inside the kernels comes from one SplitMix64 state per run (Steele, Lea and
 Flood 2014), seeded from the run's own ``numpy`` generator by the caller. SplitMix64 is
 small enough to keep in a register, passes BigCrush, and makes a run's stream a pure
@@ -101,45 +107,38 @@ def arrest_probability_array(cops, actives_with_self, k, rounding):
 
 @njit(inline="always", cache=True)
 def _wrap(v, size):
-    if v < 0:
-        return v + size
-    if v >= size:
-        return v - size
-    return v
+    # Branch-free: sites near an edge are common, so a branch here mispredicts often.
+    return v + size * ((v < 0) - (v >= size))
 
 
 @njit(inline="always", cache=True)
-def _sum_range(kinds, lo, hi):
-    """Sum of the site codes ``lo .. hi-1`` (a contiguous row stretch)."""
-    total = np.uint64(0)
-    for c in range(lo, hi):
-        total += kinds[c]
-    return total
+def _put(kinds, x, y, code, width, height, vision, padded_width):
+    """Write ``code`` at torus site (x, y) and at its halo copies."""
+    px = x + vision
+    py = y + vision
+    # 2 v + 1 <= width, so a column has at most one halo copy (left or right), same for
+    # rows. Always four stores (some to the same address): cheaper than branching.
+    qx = px + width * ((x < vision) - (x >= width - vision))
+    qy = py + height * ((y < vision) - (y >= height - vision))
+    kinds[py * padded_width + px] = code
+    kinds[py * padded_width + qx] = code
+    kinds[qy * padded_width + px] = code
+    kinds[qy * padded_width + qx] = code
 
 
 @njit(inline="always", cache=True)
-def _scan(kinds, x, y, width, height, vision, half_width):
-    """Count cops, actives and empties seen from site (x, y), own site included.
+def _scan(kinds, centre, vision, padded_width, half_width):
+    """Cops, actives and empty sites seen from padded index ``centre`` (own site included).
 
-    ``half_width[i]`` is how far the neighbourhood reaches along x on row ``y + i - vision``;
+    ``half_width[i]`` is how far the neighbourhood reaches along x on row ``i - vision``;
     every supported shape (diamond, square, disc) is a union of such centred row stretches.
     """
     total = np.uint64(0)
     for i in range(2 * vision + 1):
         w = half_width[i]
-        row = _wrap(y + i - vision, height) * width
-        lo = x - w
-        hi = x + w + 1
-        if lo >= 0 and hi <= width:
-            total += _sum_range(kinds, row + lo, row + hi)
-        elif lo < 0:
-            total += _sum_range(kinds, row, row + hi) + _sum_range(
-                kinds, row + width + lo, row + width
-            )
-        else:
-            total += _sum_range(kinds, row + lo, row + width) + _sum_range(
-                kinds, row, row + hi - width
-            )
+        mid = centre + (i - vision) * padded_width
+        for c in range(mid - w, mid + w + 1):
+            total += kinds[c]
     return (
         np.int64(total & _FIELD),
         np.int64((total >> _S16) & _FIELD),
@@ -148,55 +147,28 @@ def _scan(kinds, x, y, width, height, vision, half_width):
 
 
 @njit(inline="always", cache=True)
-def _pick_site(state, kinds, wanted, x, y, width, height, offset_dx, offset_dy):
-    """A uniformly random site of kind ``wanted`` in vision (one must exist).
+def _pick_offset(state, kinds, wanted, centre, offset_rel):
+    """Index ``o`` of a uniformly random site of kind ``wanted`` in vision (one must exist).
 
     Rejection sampling over the neighbourhood's offsets: uniform over the matching sites
-    without storing them; the expected number of tries is (sites in vision) / (matches).
+    without listing them; the expected number of tries is (sites in vision) / (matches).
     """
-    n = offset_dx.size
+    n = offset_rel.size
     while True:
         state, o = _next_below(state, n)
-        c = _wrap(y + offset_dy[o], height) * width + _wrap(x + offset_dx[o], width)
-        if kinds[c] == wanted:
-            return state, c
+        if kinds[centre + offset_rel[o]] == wanted:
+            return state, o
 
 
 @njit(inline="always", cache=True)
-def _relocate(kinds, occ, pos, a, p, target):
-    kinds[target] = kinds[p]
-    occ[target] = a
-    kinds[p] = EMPTY
-    occ[p] = -1
-    pos[a] = target
-
-
-@njit(inline="always", cache=True)
-def _move_if_possible(
-    state, kinds, occ, pos, a, p, x, y, width, height, vision, half_width, offset_dx, offset_dy
-):
-    """Move agent ``a`` to a uniformly random empty site in vision, if there is one.
-
-    Rejection sampling without counting first; only after many misses (a crowded
-    neighbourhood) does it count, to tell "rare" from "none". Same law as counting first.
-    """
-    n = offset_dx.size
-    for _ in range(32):
-        state, o = _next_below(state, n)
-        c = _wrap(y + offset_dy[o], height) * width + _wrap(x + offset_dx[o], width)
-        if kinds[c] == EMPTY:
-            _relocate(kinds, occ, pos, a, p, c)
-            return state
-    n_empty = _scan(kinds, x, y, width, height, vision, half_width)[2]
-    if n_empty > 0:
-        state, c = _pick_site(state, kinds, EMPTY, x, y, width, height, offset_dx, offset_dy)
-        _relocate(kinds, occ, pos, a, p, c)
-    return state
+def _target(x, y, o, offset_dx, offset_dy, width, height):
+    """Torus coordinates of the site at offset ``o`` from (x, y)."""
+    return _wrap(x + offset_dx[o], width), _wrap(y + offset_dy[o], height)
 
 
 @njit(parallel=True, cache=True)
 def run_steps(
-    cell_kind,
+    padded_kind,
     occupant,
     position,
     status,
@@ -224,16 +196,20 @@ def run_steps(
 ):
     """Advance every run by ``legitimacy.shape[1]`` steps, in place.
 
-    Agents ``0 .. n_citizens[r]-1`` of run ``r`` are citizens, the next ones up to
-    ``n_agents[r]`` are cops. Each step activates all agents once in a fresh random order
-    (asynchronous updating, as in Epstein 2002 and Mesa's ``shuffle_do``).
+    ``padded_kind`` is the haloed lattice ``[run, (height + 2 vision) * (width + 2 vision)]``;
+    ``occupant`` and ``position`` use plain torus indices ``y * width + x``. Agents
+    ``0 .. n_citizens[r]-1`` of run ``r`` are citizens, the next ones up to ``n_agents[r]``
+    cops. Each step activates all agents once in a fresh random order (asynchronous
+    updating, as in Epstein 2002 and Mesa's ``shuffle_do``).
     """
-    n_runs = cell_kind.shape[0]
+    n_runs = padded_kind.shape[0]
     n_steps = legitimacy.shape[1]
     n_cells = width * height
+    pw = width + 2 * vision
     inv_width = 1.0 / width
+    offset_rel = offset_dy * pw + offset_dx
     for r in prange(n_runs):
-        kinds = cell_kind[r]
+        kinds = padded_kind[r]
         occ = occupant[r]
         pos = position[r]
         stat = status[r]
@@ -243,7 +219,7 @@ def run_steps(
         state = rng_state[r]
         nc = n_citizens[r]
         na = n_agents[r]
-        order = np.arange(na)
+        order = np.empty(na, dtype=np.int64)
         for t in range(n_steps):
             lam = legitimacy[r, t]
             # Fisher-Yates shuffle of the identity: a fresh random activation order every
@@ -258,80 +234,91 @@ def run_steps(
                 order[j] = tmp
             for ii in range(na):
                 a = order[ii]
-                if a < nc and stat[a] == STATUS_JAILED:
+                is_citizen = a < nc
+                if is_citizen and stat[a] == STATUS_JAILED:
                     if term[a] > 0:
                         term[a] -= 1
                         continue
                     if not keep_cell:
-                        state, found = _release_site(state, kinds, n_cells)
+                        state, found = _release_site(state, kinds, n_cells, width, vision, pw)
                         if found < 0:
                             continue  # lattice full: stays in jail this step
                         pos[a] = found
                         occ[found] = a
+                        fy = found // width
+                        _put(kinds, found - fy * width, fy, QUIET, width, height, vision, pw)
                     stat[a] = STATUS_QUIET
-                    kinds[pos[a]] = QUIET
                 p = pos[a]
                 # Row by multiplication, not integer division (several times slower);
                 # exact since (p + 0.5) / width is never within 0.5 / width of an integer.
-                y = int((p + 0.5) * inv_width)
+                y = np.int64((p + 0.5) * inv_width)
                 x = p - y * width
-                if a < nc:
+                centre = (y + vision) * pw + x + vision
+                code = COP
+                n_empty = 0
+                if is_citizen:
                     grievance = hard[a] * (1.0 - lam)
                     if grievance <= threshold:
                         # Net risk is never negative, so G <= T means quiet whatever the
-                        # neighbourhood: skip the count (an exact shortcut, not a model change).
+                        # neighbourhood: skip the count (exact, not an approximation).
                         stat[a] = STATUS_QUIET
-                        kinds[p] = QUIET
-                        if movement:
-                            state = _move_if_possible(
-                                state,
-                                kinds,
-                                occ,
-                                pos,
-                                a,
-                                p,
-                                x,
-                                y,
-                                width,
-                                height,
-                                vision,
-                                half_width,
-                                offset_dx,
-                                offset_dy,
-                            )
-                        continue
-                n_cops, n_active, n_empty = _scan(kinds, x, y, width, height, vision, half_width)
-                if a < nc:
-                    if kinds[p] == ACTIVE:
-                        n_active -= 1  # the scan saw the citizen's own site
-                    prob = arrest_probability_scalar(n_cops, n_active + 1.0, k, rounding)
-                    if grievance - risk[a] * prob > threshold:
-                        stat[a] = STATUS_ACTIVE
-                        kinds[p] = ACTIVE
+                        code = QUIET
+                        n_empty = -1  # unknown: let the mover find out
                     else:
-                        stat[a] = STATUS_QUIET
-                        kinds[p] = QUIET
-                elif n_active > 0:
-                    state, c = _pick_site(
-                        state, kinds, ACTIVE, x, y, width, height, offset_dx, offset_dy
-                    )
-                    victim = occ[c]
-                    stat[victim] = STATUS_JAILED
-                    state, sentence = _next_below(state, max_jail_term + 1)
-                    term[victim] = sentence
-                    if keep_cell:
-                        kinds[c] = JAILED
-                    else:
-                        # Off the lattice: the arrestee's site is free for anyone, the cop too.
-                        kinds[c] = EMPTY
-                        occ[c] = -1
-                        pos[victim] = -1
-                        n_empty += 1
-                if movement and n_empty > 0:
-                    state, target = _pick_site(
-                        state, kinds, EMPTY, x, y, width, height, offset_dx, offset_dy
-                    )
-                    _relocate(kinds, occ, pos, a, p, target)
+                        n_cops, n_active, n_empty = _scan(kinds, centre, vision, pw, half_width)
+                        if kinds[centre] == ACTIVE:
+                            n_active -= 1  # the scan saw the citizen's own site
+                        prob = arrest_probability_scalar(n_cops, n_active + 1.0, k, rounding)
+                        if grievance - risk[a] * prob > threshold:
+                            stat[a] = STATUS_ACTIVE
+                            code = ACTIVE
+                        else:
+                            stat[a] = STATUS_QUIET
+                            code = QUIET
+                    if kinds[centre] != code:
+                        _put(kinds, x, y, code, width, height, vision, pw)
+                else:
+                    n_cops, n_active, n_empty = _scan(kinds, centre, vision, pw, half_width)
+                    if n_active > 0:
+                        state, o = _pick_offset(state, kinds, ACTIVE, centre, offset_rel)
+                        tx, ty = _target(x, y, o, offset_dx, offset_dy, width, height)
+                        c = ty * width + tx
+                        victim = occ[c]
+                        stat[victim] = STATUS_JAILED
+                        state, sentence = _next_below(state, max_jail_term + 1)
+                        term[victim] = sentence
+                        if keep_cell:
+                            _put(kinds, tx, ty, JAILED, width, height, vision, pw)
+                        else:
+                            # Off the lattice: the arrestee's site is free, the cop's too.
+                            _put(kinds, tx, ty, EMPTY, width, height, vision, pw)
+                            occ[c] = -1
+                            pos[victim] = -1
+                            n_empty += 1
+                if not movement or n_empty == 0:
+                    continue
+                target_o = -1
+                if n_empty < 0:
+                    # Rejection without counting first; only after many misses (a crowded
+                    # neighbourhood) count, to tell "rare" from "none". Same law either way.
+                    for _ in range(32):
+                        state, o = _next_below(state, offset_rel.size)
+                        if kinds[centre + offset_rel[o]] == EMPTY:
+                            target_o = o
+                            break
+                    if target_o < 0:
+                        n_empty = _scan(kinds, centre, vision, pw, half_width)[2]
+                        if n_empty == 0:
+                            continue
+                if target_o < 0:
+                    state, target_o = _pick_offset(state, kinds, EMPTY, centre, offset_rel)
+                tx, ty = _target(x, y, target_o, offset_dx, offset_dy, width, height)
+                c = ty * width + tx
+                _put(kinds, tx, ty, code, width, height, vision, pw)
+                _put(kinds, x, y, EMPTY, width, height, vision, pw)
+                occ[c] = a
+                occ[p] = -1
+                pos[a] = c
             n_act = 0
             n_jail = 0
             for a in range(nc):
@@ -344,22 +331,27 @@ def run_steps(
 
 
 @njit(inline="always", cache=True)
-def _release_site(state, kinds, n_cells):
-    """A uniformly random empty site of the whole lattice, or -1 if there is none."""
+def _release_site(state, kinds, n_cells, width, vision, pw):
+    """A uniformly random empty torus site (index ``y * width + x``), or -1 if none."""
     # Rejection first: the lattice is mostly not full, so a few tries suffice.
     for _ in range(64):
         state, c = _next_below(state, n_cells)
-        if kinds[c] == EMPTY:
+        if kinds[_padded(c, width, vision, pw)] == EMPTY:
             return state, c
     n_free = 0
     for c in range(n_cells):
-        n_free += kinds[c] == EMPTY
+        n_free += kinds[_padded(c, width, vision, pw)] == EMPTY
     if n_free == 0:
         return state, -1
     state, pick = _next_below(state, n_free)
     for c in range(n_cells):
-        if kinds[c] == EMPTY:
+        if kinds[_padded(c, width, vision, pw)] == EMPTY:
             if pick == 0:
                 return state, c
             pick -= 1
     return state, -1
+
+
+@njit(inline="always", cache=True)
+def _padded(c, width, vision, pw):
+    return (c // width + vision) * pw + c % width + vision

@@ -72,10 +72,20 @@ def lanchester_square(
     i0 = np.asarray(invader, dtype=float)
     d = np.asarray(defender_lethality, dtype=float)
     a = np.asarray(invader_lethality, dtype=float)
-    w = np.sqrt(a * d) * months
-    cosh, sinh = np.cosh(w), np.sinh(w)
+    w = np.sqrt(a * d)
+    # The closed form holds only until one side is destroyed, at t* = atanh(ratio) / w,
+    # where the ratio is the loser's share of the conserved quantity's square root.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        invader_ratio = np.sqrt(a / d) * i0 / d0
+        defender_ratio = np.sqrt(d / a) * d0 / i0
+        invader_ends = np.where(invader_ratio < 1, np.arctanh(invader_ratio) / w, np.inf)
+        defender_ends = np.where(defender_ratio < 1, np.arctanh(defender_ratio) / w, np.inf)
+    t = np.minimum(np.minimum(months, invader_ends), defender_ends)
+    cosh, sinh = np.cosh(w * t), np.sinh(w * t)
     d1 = d0 * cosh - np.sqrt(a / d) * i0 * sinh
     i1 = i0 * cosh - np.sqrt(d / a) * d0 * sinh
+    d1 = np.where(defender_ends <= t, 0.0, d1)
+    i1 = np.where(invader_ends <= t, 0.0, i1)
     return np.maximum(d1, 0.0), np.maximum(i1, 0.0)
 
 

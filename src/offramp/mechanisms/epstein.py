@@ -441,8 +441,14 @@ def step(
     dx, dy = neighbourhood_offsets(params.vision, params.neighbourhood)
     active = np.zeros((state.n_runs, n_steps), dtype=np.int64)
     jailed = np.zeros((state.n_runs, n_steps), dtype=np.int64)
+    # The kernel reads a haloed copy of the torus (see _epstein_kernels); the state keeps
+    # the plain lattice.
+    v, h, w = params.vision, params.height, params.width
+    padded = np.pad(
+        state.cell_kind.reshape(state.n_runs, h, w), ((0, 0), (v, v), (v, v)), mode="wrap"
+    ).reshape(state.n_runs, -1)
     _k.run_steps(
-        new.cell_kind,
+        padded,
         new.occupant,
         new.position,
         new.status,
@@ -468,6 +474,9 @@ def step(
         active,
         jailed,
     )
+    new.cell_kind[:] = padded.reshape(state.n_runs, h + 2 * v, w + 2 * v)[
+        :, v : v + h, v : v + w
+    ].reshape(state.n_runs, -1)
     quiet = new.n_citizens[:, None] - active - jailed
     return new, EpsteinTrajectory(active, jailed, quiet, new.n_citizens.copy())
 
@@ -597,8 +606,7 @@ def _half_widths(vision: int, shape: Neighbourhood) -> np.ndarray:
     dx, dy = neighbourhood_offsets(vision, shape)
     half = np.zeros(2 * vision + 1, dtype=np.int64)
     for row in range(-vision, vision + 1):
-        on_row = dx[dy == row]
-        half[row + vision] = np.abs(on_row).max(initial=0)
+        half[row + vision] = np.abs(dx[dy == row]).max(initial=0)
     return half
 
 

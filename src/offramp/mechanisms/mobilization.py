@@ -38,6 +38,9 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+# A threshold met to within rounding of the summed weights counts as met.
+TOLERANCE = 1e-12
+
 
 def threshold_cascade(thresholds: ArrayLike, weights: ArrayLike | None = None) -> float:
     """Equilibrium participating share of Granovetter's model.
@@ -68,9 +71,9 @@ def threshold_cascade(thresholds: ArrayLike, weights: ArrayLike | None = None) -
     share = 0.0
     while True:
         # Everyone whose threshold is at most the current share participates.
-        joined = np.searchsorted(sorted_theta, share + 1e-12, side="right")
+        joined = np.searchsorted(sorted_theta, share + TOLERANCE, side="right")
         nxt = float(cumulative[joined])
-        if nxt <= share + 1e-12:
+        if nxt <= share + TOLERANCE:
             return min(max(nxt, 0.0), 1.0)
         share = nxt
 
@@ -110,7 +113,7 @@ def _cascade_rows(thresholds, weights):  # pragma: no cover - compiled
     out = np.zeros(runs)
     for r in numba.prange(runs):
         row = thresholds[r]
-        if row.min() > 0.0:
+        if row.min() > TOLERANCE:
             continue  # no instigator: nobody moves first
         # Counting sort into n buckets over [0, 1]: O(n) instead of a comparison sort.
         bucket = np.empty(n, dtype=np.int64)
@@ -134,7 +137,7 @@ def _cascade_rows(thresholds, weights):  # pragma: no cover - compiled
             lo, hi = start[b], start[b + 1]
             if lo == hi:
                 continue
-            if b / n > share + 1e-12:
+            if b / n > share + TOLERANCE:
                 break
             # order the (few) members of this bucket by threshold
             for i in range(lo + 1, hi):
@@ -145,7 +148,7 @@ def _cascade_rows(thresholds, weights):  # pragma: no cover - compiled
                     j -= 1
                 members[j + 1] = item
             for i in range(lo, hi):
-                if row[members[i]] <= share + 1e-12:
+                if row[members[i]] <= share + TOLERANCE:
                     share += weights[members[i]]
                 else:
                     stopped = True

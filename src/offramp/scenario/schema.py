@@ -10,9 +10,11 @@ this file (``offramp.scenario.reference``) rather than written twice.
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 ASSUMPTION = "assumption"
 
@@ -624,6 +626,141 @@ class Policy(Section):
     )
 
 
+# --- uncertainties (`offramp explore`) ----------------------------------------------------
+# An uncertainty is a distribution over one numeric parameter, keyed by the parameter's
+# dotted path (the keys of ``offramp.engine.parameters.numeric_parameters``). The sampler
+# draws unit-hypercube points; ``offramp.explore.distributions`` maps them through each
+# distribution's quantile function.
+
+
+class _Distribution(Section):
+    source: str = Field(ASSUMPTION, description="Where the range comes from.")
+
+    def ends(self) -> dict[str, float]:
+        """The values that must lie in the parameter's allowed range, by field name."""
+        return {"low": self.low, "high": self.high}  # type: ignore[attr-defined]
+
+    def order_problems(self) -> list[tuple[str, float, str]]:
+        """(field, value, message) for ends given in the wrong order."""
+        ends = self.ends()
+        if ends["low"] >= ends["high"]:
+            return [("high", ends["high"], f"must be greater than low ({ends['low']})")]
+        return []
+
+
+class Uniform(_Distribution):
+    """Every value between ``low`` and ``high`` equally likely."""
+
+    distribution: Literal["uniform"]
+    low: float
+    high: float
+
+
+class Triangular(_Distribution):
+    """Triangular density from ``low`` to ``high``, peaking at ``mode``."""
+
+    distribution: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    def ends(self) -> dict[str, float]:
+        return {"low": self.low, "mode": self.mode, "high": self.high}
+
+    def order_problems(self) -> list[tuple[str, float, str]]:
+        problems = super().order_problems()
+        if not problems and not self.low <= self.mode <= self.high:
+            problems.append(("mode", self.mode, f"must lie in [{self.low}, {self.high}]"))
+        return problems
+
+
+class TruncatedNormal(_Distribution):
+    """Normal of ``mean`` and ``sd``, truncated to [``low``, ``high``]."""
+
+    distribution: Literal["truncated-normal"]
+    mean: float
+    sd: float = Field(gt=0)
+    low: float
+    high: float
+
+
+class LogUniform(_Distribution):
+    """Uniform in log(value) between ``low`` > 0 and ``high`` (for orders of magnitude)."""
+
+    distribution: Literal["log-uniform"]
+    low: float = Field(gt=0)
+    high: float
+
+
+class Choice(_Distribution):
+    """One of ``values``, each equally likely."""
+
+    distribution: Literal["choice"]
+    values: list[float] = Field(min_length=1)
+
+    def ends(self) -> dict[str, float]:
+        return {f"values[{i}]": value for i, value in enumerate(self.values)}
+
+    def order_problems(self) -> list[tuple[str, float, str]]:
+        return []
+
+
+Distribution = Annotated[
+    Uniform | Triangular | TruncatedNormal | LogUniform | Choice,
+    Field(discriminator="distribution"),
+]
+
+
+class ParameterRange(BaseModel):
+    """What values a numeric parameter allows (read from its schema field)."""
+
+    whole: bool
+    ge: float | None = None
+    gt: float | None = None
+    le: float | None = None
+    lt: float | None = None
+
+    def allows(self, value: float) -> bool:
+        if self.whole and value != int(value):
+            return False
+        return not (
+            (self.ge is not None and value < self.ge)
+            or (self.gt is not None and value <= self.gt)
+            or (self.le is not None and value > self.le)
+            or (self.lt is not None and value >= self.lt)
+        )
+
+    def __str__(self) -> str:
+        low = "(-inf"
+        if self.ge is not None or self.gt is not None:
+            low = f"[{self.ge:g}" if self.ge is not None else f"({self.gt:g}"
+        high = "inf)"
+        if self.le is not None or self.lt is not None:
+            high = f"{self.le:g}]" if self.le is not None else f"{self.lt:g})"
+        return ("whole numbers in " if self.whole else "") + f"{low}, {high}"
+
+
+def _field_range(model: type[BaseModel], name: str) -> ParameterRange | None:
+    field = model.model_fields[name]
+    if field.annotation not in (int, float):
+        return None
+    bounds: dict[str, float] = {}
+    for item in field.metadata:
+        for key in ("ge", "gt", "le", "lt"):
+            if getattr(item, key, None) is not None:
+                bounds[key] = float(getattr(item, key))
+    return ParameterRange(whole=field.annotation is int, **bounds)
+
+
+def _section_ranges(model: type[BaseModel], prefix: str) -> dict[str, ParameterRange]:
+    found = {}
+    for name in model.model_fields:
+        allowed = _field_range(model, name)
+        if allowed is not None:
+            found[f"{prefix}.{name}"] = allowed
+    return found
+
+
 class Scenario(Section):
     """A whole scenario file."""
 
@@ -644,6 +781,11 @@ class Scenario(Section):
     )
     runs: int = parameter(2000, description="Runs per policy.", unit="runs", ge=1, le=10_000_000)
     seed: int = parameter(0, description="Master seed.", unit="", ge=0, le=2**63 - 1)
+    uncertain: dict[str, Distribution] = Field(
+        default_factory=dict,
+        description="Uncertainties explored by `offramp explore`: a distribution per numeric "
+        'parameter, keyed by its dotted path (`[uncertain."bargaining.emboldening"]`).',
+    )
 
     @model_validator(mode="after")
     def _policy_names_unique(self) -> Scenario:
@@ -651,6 +793,53 @@ class Scenario(Section):
         if len(set(names)) != len(names):
             raise ValueError(f"policy names must be unique (got {names})")
         return self
+
+    @model_validator(mode="after")
+    def _uncertainties_valid(self) -> Scenario:
+        ranges = self.parameter_ranges()
+        errors = []
+        for path, distribution in self.uncertain.items():
+            where = ("uncertain", f'"{path}"')
+            allowed = ranges.get(path)
+            if allowed is None:
+                errors.append((where, path, _unknown_parameter_message(path, ranges)))
+                continue
+            for name, value, message in distribution.order_problems():
+                errors.append(((*where, name), value, message))
+            for name, value in distribution.ends().items():
+                if not allowed.allows(value):
+                    errors.append(((*where, name), value, f"{path} allows {allowed}"))
+            if allowed.whole and not isinstance(distribution, Choice):
+                message = 'a whole-number parameter takes distribution = "choice" (whole values)'
+                errors.append(((*where, "distribution"), distribution.distribution, message))
+        if errors:
+            raise ValidationError.from_exception_data(
+                "Scenario",
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("uncertain", message), loc=loc, input=value
+                    )
+                    for loc, value, message in errors
+                ],
+            )
+        return self
+
+    def parameter_ranges(self) -> dict[str, ParameterRange]:
+        """Allowed range of each numeric parameter, keyed as ``numeric_parameters`` keys it."""
+        ranges: dict[str, ParameterRange] = {}
+        for name, field in type(self).model_fields.items():
+            section = field.annotation
+            if name in ("meta", "actors", "population") or not (
+                isinstance(section, type) and issubclass(section, Section)
+            ):
+                continue
+            ranges.update(_section_ranges(section, name))
+        ranges.update(_section_ranges(Policy, "policy"))
+        ranges["population.demand_spread"] = _field_range(Population, "demand_spread")
+        for region in self.population.regions:
+            path = f"population.{region.name}.no_concessions_share"
+            ranges[path] = _field_range(Region, "no_concessions_share")
+        return ranges
 
     def policy(self, name: str) -> Policy:
         """The policy called ``name``."""
@@ -662,3 +851,14 @@ class Scenario(Section):
     @property
     def policy_names(self) -> list[str]:
         return [policy.name for policy in self.policies]
+
+
+def _unknown_parameter_message(path: str, ranges: dict[str, ParameterRange]) -> str:
+    close = get_close_matches(path, list(ranges), n=3)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    sections = sorted({key.split(".")[0] for key in ranges} - {"policy", "population"})
+    return (
+        f"not a numeric parameter; {hint}allowed: SECTION.FIELD for the sections "
+        f"{', '.join(sections)}, policy.FIELD, population.demand_spread and "
+        "population.REGION.no_concessions_share (see docs/parameters.md)"
+    )

@@ -1,0 +1,315 @@
+"""The report's figures of a study: one function per figure, each with its caption.
+
+Figures are drawn with matplotlib's object API (``matplotlib.figure.Figure``, never
+``pyplot``), so that the dashboard's worker threads can draw reports side by side. Every
+number shown comes from the study's outcomes and trajectories, from
+``offramp.analysis.summary`` (medians and intervals) or from lifelines (the Kaplan-Meier
+estimate): the report draws, it does not model.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from offramp.analysis.summary import quantiles
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from offramp.study import Study
+
+# The fan chart's bands: the median, the central 50% and the central 90% of runs.
+BAND_STATISTICS = ("p05", "p25", "median", "p75", "p95")
+
+PERCENT = 100.0
+
+
+@dataclass
+class ReportFigure:
+    """A drawn figure with the name of its files, its title and its caption."""
+
+    name: str
+    title: str
+    caption: str
+    figure: Figure
+
+    def svg(self) -> bytes:
+        """The figure as SVG (text drawn as paths, so no font is needed to show it)."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="svg", bbox_inches="tight")
+        return buffer.getvalue()
+
+    def save(self, folder: Path) -> list[Path]:
+        """Write ``<name>.png`` (200 dpi) and ``<name>.svg`` into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for extension, options in (("png", {"dpi": 200}), ("svg", {})):
+            path = folder / f"{self.name}.{extension}"
+            self.figure.savefig(path, bbox_inches="tight", **options)
+            written.append(path)
+        return written
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A matplotlib figure not registered with pyplot (safe to draw in any thread)."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def policy_colors(names: Sequence[str]) -> dict[str, str]:
+    """One colour per policy, the same in every figure of a report."""
+    from matplotlib import colormaps
+
+    palette = colormaps["tab10"].colors
+    return {
+        name: "#{:02x}{:02x}{:02x}".format(*(int(255 * c) for c in palette[i % 10]))
+        for i, name in enumerate(names)
+    }
+
+
+def trajectory_bands(values: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
+    """Month-by-month median and percentiles of a (runs, months + 1) trajectory.
+
+    Parameters
+    ----------
+    values : ndarray, shape (runs, months + 1)
+        One trajectory per run (``Results.trajectory_data[name]``).
+
+    Returns
+    -------
+    dict
+        ``p05, p25, median, p75, p95``: arrays over months, each computed with
+        :func:`offramp.analysis.summary.quantiles`, the project's one quantile function.
+    """
+    per_month = [quantiles(values[:, month], BAND_STATISTICS) for month in range(values.shape[1])]
+    return {
+        statistic: np.array([np.nan if q[statistic] is None else q[statistic] for q in per_month])
+        for statistic in BAND_STATISTICS
+    }
+
+
+def territory_fan(study: Study) -> ReportFigure:
+    """Fan charts of the territory the defender holds, month by month, one panel per policy."""
+    names = list(study.results)
+    colors = policy_colors(names)
+    columns = min(len(names), 3)
+    rows = int(np.ceil(len(names) / columns))
+    figure = new_figure(4.0 * columns, 3.0 * rows)
+    axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+    months = np.arange(study.horizon + 1)
+    for ax, name in zip(axes, names, strict=False):
+        bands = trajectory_bands(study.results[name].trajectory_data["territory"])
+        color = colors[name]
+        ax.fill_between(months, PERCENT * bands["p05"], PERCENT * bands["p95"], color=color,
+                        alpha=0.18, linewidth=0, label="90% of runs")  # fmt: skip
+        ax.fill_between(months, PERCENT * bands["p25"], PERCENT * bands["p75"], color=color,
+                        alpha=0.35, linewidth=0, label="50% of runs")  # fmt: skip
+        ax.plot(months, PERCENT * bands["median"], color=color, linewidth=1.8, label="median")
+        ax.set_title(name, fontsize=10)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(names) :]:
+        ax.set_visible(False)
+    for ax in axes[::columns]:
+        ax.set_ylabel("territory held, % of recognised area")
+    for ax in axes[-columns:]:
+        ax.set_xlabel(f"months since {study.scenario.meta.start}")
+    axes[0].legend(loc="lower left", fontsize=8, frameon=False)
+    defender = study.scenario.actors.defender
+    return ReportFigure(
+        name="territory_fan",
+        title="Territory over time",
+        caption=(
+            f"Share of its internationally recognised area that {defender} holds, month by "
+            f"month, under each policy ({study.runs} runs each). Line: median run; dark band: "
+            "the central 50% of runs (25th-75th percentile); light band: the central 90% "
+            "(5th-95th percentile)."
+        ),
+        figure=figure,
+    )
+
+
+def _interval_plot(
+    ax: Axes,
+    samples: dict[str, NDArray[np.float64]],
+    summaries: dict[str, dict[str, float | None]],
+    colors: dict[str, str],
+    scale: float,
+) -> None:
+    """Violins of each policy's runs with the summary's median and 5-95% interval on top."""
+    names = list(samples)
+    for position, name in enumerate(names):
+        values = scale * samples[name][~np.isnan(samples[name])]
+        if values.size > 1 and np.ptp(values) > 0:
+            parts = ax.violinplot(values, positions=[position], vert=False, widths=0.8,
+                                  showextrema=False)  # fmt: skip
+            for body in parts["bodies"]:
+                body.set_facecolor(colors[name])
+                body.set_alpha(0.35)
+        stats = summaries[name]
+        if stats.get("median") is not None:
+            ax.plot([scale * stats["median"]], [position], "o", color=colors[name])
+        if stats.get("p05") is not None:
+            ax.plot([scale * stats["p05"], scale * stats["p95"]], [position, position],
+                    color=colors[name], linewidth=2)  # fmt: skip
+    ax.set_yticks(range(len(names)), names, fontsize=8)
+    ax.set_ylim(-0.7, len(names) - 0.3)
+    ax.invert_yaxis()
+    ax.grid(axis="x", alpha=0.3)
+
+
+def outcome_distributions(study: Study) -> ReportFigure:
+    """Distributions of the main outcomes per policy, with the summary's intervals."""
+    names = list(study.results)
+    colors = policy_colors(names)
+    summary = study.summary()
+    panels = (
+        ("territory_at_horizon", PERCENT, "territory held at the horizon, % of recognised area"),
+        ("territory_min", PERCENT, "least territory held, % of recognised area"),
+        ("months_at_war", 1.0, "months at war"),
+        ("casualties", 1e-3, "casualties (military and civilian), thousand persons"),
+    )
+    figure = new_figure(11.0, 1.2 + 1.1 * len(names))
+    axes = figure.subplots(2, 2, squeeze=False).ravel()
+    for ax, (column, scale, label) in zip(axes, panels, strict=True):
+        samples = {name: study.results[name].outcomes[column].to_numpy(float) for name in names}
+        stats = {name: summary[name][column] for name in names}
+        _interval_plot(ax, samples, stats, colors, scale)
+        ax.set_xlabel(label)
+    return ReportFigure(
+        name="outcome_distributions",
+        title="Outcomes at a glance",
+        caption=(
+            f"Distribution over runs ({study.runs} per policy, {study.horizon} months) of four "
+            "outcomes. Shaded: the shape of the distribution; dot: median; bar: 5th-95th "
+            "percentile (the numbers of the summary table). A policy whose runs all end alike "
+            "shows only a dot."
+        ),
+        figure=figure,
+    )
+
+
+def peace_survival(study: Study) -> ReportFigure:
+    """Kaplan-Meier curves of how long the ceasefire lasts after each deal."""
+    from lifelines import KaplanMeierFitter
+
+    names = [name for name, result in study.results.items() if result.is_deal_policy]
+    colors = policy_colors(list(study.results))
+    figure = new_figure(8.0, 4.5)
+    ax = figure.subplots()
+    without = []
+    for name in names:
+        outcomes = study.results[name].outcomes
+        held = outcomes[outcomes["ceasefire_month"].notna()]
+        if held.empty:
+            without.append(name)
+            continue
+        fitter = KaplanMeierFitter().fit(
+            held["peace_months"], event_observed=held["war_resumed"], label=name
+        )
+        curve = fitter.survival_function_[name]
+        interval = fitter.confidence_interval_survival_function_
+        months = curve.index.to_numpy(float)
+        ax.fill_between(months, PERCENT * interval.iloc[:, 0], PERCENT * interval.iloc[:, 1],
+                        step="post", color=colors[name], alpha=0.15, linewidth=0)  # fmt: skip
+        ax.step(months, PERCENT * curve.to_numpy(), where="post", color=colors[name],
+                label=f"{name} ({len(held)} ceasefires)")  # fmt: skip
+    ax.set_xlabel("months since the ceasefire took effect")
+    ax.set_ylabel("ceasefires still holding, %")
+    ax.set_ylim(0, 102)
+    ax.set_xlim(0, study.horizon)
+    ax.grid(alpha=0.3)
+    if len(without) < len(names):
+        ax.legend(fontsize=8, loc="lower left", frameon=False)
+    if without or not names:
+        note = (
+            "no deal policy in this study"
+            if not names
+            else "no ceasefire took effect in any run of: " + ", ".join(without)
+        )
+        ax.text(0.98, 0.98, note, transform=ax.transAxes, ha="right", va="top", fontsize=8)
+    return ReportFigure(
+        name="peace_survival",
+        title="How long peace lasts",
+        caption=(
+            "Kaplan-Meier estimate of the share of ceasefires still holding, by months since "
+            "the deal took effect, among the runs whose deal took effect; bands: 95% "
+            "confidence intervals (lifelines). A ceasefire still holding at the horizon "
+            f"({study.horizon} months from the start) is censored there, not counted as ended."
+        ),
+        figure=figure,
+    )
+
+
+def protest_and_removal(study: Study) -> ReportFigure:
+    """Peak protest per policy and the share of runs in which the leader lost office."""
+    names = list(study.results)
+    colors = policy_colors(names)
+    summary = study.summary()
+    figure = new_figure(11.0, 1.2 + 0.9 * len(names))
+    protest_ax, removal_ax = figure.subplots(1, 2)
+    samples = {name: study.results[name].outcomes["peak_protest"].to_numpy(float) for name in names}
+    stats = {name: summary[name]["peak_protest"] for name in names}
+    _interval_plot(protest_ax, samples, stats, colors, PERCENT)
+    critical = PERCENT * study.scenario.leadership.critical_protest
+    protest_ax.axvline(critical, color="black", linestyle="--", linewidth=1)
+    protest_ax.annotate(f"critical share {critical:g}%", (critical, 0), xytext=(3, 0),
+                        textcoords="offset points", fontsize=7, va="top")  # fmt: skip
+    protest_ax.set_xlabel("peak protest, % of the population")
+
+    # The engine's causes: "protest" is the removal hazard (protest, low approval, other
+    # reasons), "election" the postponed election lost.
+    causes = ("protest", "election")
+    cause_labels = {"protest": "removed (protest, other hazard)", "election": "lost an election"}
+    left = np.zeros(len(names))
+    for cause, hatch in zip(causes, ("", "//"), strict=True):
+        shares = np.array(
+            [
+                PERCENT * np.mean(study.results[name].outcomes["removal_cause"] == cause)
+                for name in names
+            ]
+        )
+        removal_ax.barh(range(len(names)), shares, left=left, hatch=hatch, edgecolor="white",
+                        color=[colors[name] for name in names], label=cause_labels[cause])  # fmt: skip
+        left += shares
+    for position, name in enumerate(names):
+        removed = summary[name]["p_leader_removed"]
+        removal_ax.text(PERCENT * removed + 1, position, f"{PERCENT * removed:.0f}%",
+                        va="center", fontsize=8)  # fmt: skip
+    removal_ax.set_yticks(range(len(names)), names, fontsize=8)
+    removal_ax.invert_yaxis()
+    removal_ax.set_xlim(0, 110)
+    removal_ax.set_xlabel("runs in which the leader was removed, %")
+    removal_ax.legend(fontsize=8, frameon=False, loc="lower right")
+    removal_ax.grid(axis="x", alpha=0.3)
+    return ReportFigure(
+        name="protest_and_removal",
+        title="Protest and the leader's fate",
+        caption=(
+            "Left: the highest monthly share of the population protesting in each run (dot: "
+            "median; bar: 5th-95th percentile); dashed: the share at which the removal hazard "
+            "is half its maximum (Chenoweth's 3.5% rule in the bundled scenario). Right: share "
+            "of runs in which the leader lost office within the horizon, by cause (solid: "
+            "removed by the protest-driven hazard, which includes low approval and other "
+            "causes; hatched: lost the election held after a deal)."
+        ),
+        figure=figure,
+    )
+
+
+def study_figures(study: Study) -> list[ReportFigure]:
+    """Every figure of a study's report, in reading order."""
+    return [
+        territory_fan(study),
+        outcome_distributions(study),
+        peace_survival(study),
+        protest_and_removal(study),
+    ]

@@ -1,0 +1,82 @@
+"""Opinion against Hegselmann & Krause (2002) and the poll it starts from."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from offramp.mechanisms.opinion import (
+    hegselmann_krause,
+    initial_demand,
+    refusing_share,
+    reservation_point,
+    war_weariness,
+)
+
+
+def _iterate(x, eps, steps=60):
+    w = np.full(x.shape[-1], 1 / x.shape[-1])
+    for _ in range(steps):
+        x = hegselmann_krause(x, w, eps)
+    return x
+
+
+def _clusters(x, tol=1e-6):
+    return len(np.unique(np.round(np.sort(x) / tol)))
+
+
+def test_hk_consensus_above_the_confidence_threshold():
+    # Uniform opinions on [0, 1] reach consensus for eps above about 0.2 (Lorenz 2006).
+    x = _iterate(np.linspace(0, 1, 201), 0.3)
+    assert np.ptp(x) < 1e-9
+
+
+def test_hk_fragments_below_the_confidence_threshold():
+    x = _iterate(np.linspace(0, 1, 201), 0.05)
+    assert _clusters(x, 1e-3) >= 4  # about 1/(2 eps) clusters
+
+
+def test_hk_one_step_matches_brute_force():
+    rng = np.random.default_rng(1)
+    x = rng.random(50)
+    w = rng.random(50)
+    eps = 0.2
+    neighbours = np.abs(x[:, None] - x[None, :]) <= eps
+    expected = (neighbours * w).dot(x) / (neighbours * w).sum(axis=1)
+    np.testing.assert_allclose(hegselmann_krause(x, w, eps), expected)
+    np.testing.assert_allclose(hegselmann_krause(x, w, eps, 0.25), x + 0.25 * (expected - x))
+
+
+@given(arrays(np.float64, (3, 40), elements=st.floats(-3, 4)), st.floats(0, 2), st.floats(0, 1))
+def test_hk_keeps_opinions_within_their_range_and_rows_independent(x, eps, mu):
+    w = np.full(40, 1 / 40)
+    new = hegselmann_krause(x, w, eps, mu)
+    assert np.all(new >= x.min(axis=1, keepdims=True) - 1e-9)
+    assert np.all(new <= x.max(axis=1, keepdims=True) + 1e-9)
+    np.testing.assert_allclose(new[1], hegselmann_krause(x[1], w, eps, mu))
+
+
+def test_initial_demand_reproduces_each_region_share():
+    shares = [0.87, 0.878, 0.82, 0.77]
+    weights = [0.252, 0.311, 0.224, 0.213]
+    demand, region, weight = initial_demand(shares, weights, 1.5, 100)
+    for g, q in enumerate(shares):
+        in_region = region == g
+        share = refusing_share(demand[in_region], weight[in_region] / weight[in_region].sum())
+        assert abs(share - q) <= 1 / 200 + 1e-12
+    assert abs(weight.sum() - 1) < 1e-12
+    assert abs(refusing_share(demand, weight) - np.dot(shares, weights)) < 0.01
+
+
+@given(arrays(np.float64, 20, elements=st.floats(-10, 10)))
+def test_reservation_points_are_shares(demand):
+    r = reservation_point(demand)
+    assert np.all((r >= 0) & (r <= 1))
+
+
+def test_weariness_acts_only_at_war():
+    demand = np.ones((2, 3))
+    after = war_weariness(demand, np.ones(3), np.array([0.1, 0.1]), np.array([True, False]))
+    np.testing.assert_allclose(after, [[0.9] * 3, [1.0] * 3])
