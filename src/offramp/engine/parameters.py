@@ -32,7 +32,11 @@ MECHANISM_SECTIONS = (
 
 @dataclass(frozen=True)
 class CompiledParameters:
-    """Per-run numeric parameters and the population template shared by all runs."""
+    """Per-run numeric parameters and the population template shared by all runs.
+
+    ``demand`` is one row of agents' initial demands shared by all runs, or one row per run
+    (runs x agents) when population parameters vary between runs.
+    """
 
     values: dict[str, NDArray[np.float64]]
     policy: Policy
@@ -95,15 +99,21 @@ def compile_parameters(
     regions = scenario.population.regions
     shares = [values[f"population.{r.name}.no_concessions_share"] for r in regions]
     spread = values["population.demand_spread"]
+    region_weights = [r.weight for r in regions]
+    agents = scenario.population.agents_per_region
+    demand, region, weight = initial_demand(
+        [s[0] for s in shares], region_weights, float(spread[0]), agents
+    )
     varying = any(np.ptp(s) > 0 for s in shares) or np.ptp(spread) > 0
     if varying:
-        raise NotImplementedError("per-run population parameters are not supported yet")
-    demand, region, weight = initial_demand(
-        [s[0] for s in shares],
-        [r.weight for r in regions],
-        float(spread[0]),
-        scenario.population.agents_per_region,
-    )
+        # Per-run polls or spreads (an ensemble over them): one population row per run;
+        # region and weight do not depend on them.
+        demand = np.stack(
+            [
+                initial_demand([s[i] for s in shares], region_weights, float(spread[i]), agents)[0]
+                for i in range(n)
+            ]
+        )
     return CompiledParameters(
         values=values,
         policy=policy,

@@ -203,8 +203,7 @@ def _run(
         protest,
         approval,
         legit,
-        demand,
-        weight,
+        opinion.refusing_share(demand, weight),
         defender_eff(aid, instability) * defender_force,
         a_lethality * invader_force,
         aid,
@@ -271,14 +270,18 @@ def _run(
         months_at_war += at_war
 
         # 3. opinion
-        demand = opinion.war_weariness(demand, sensitivity, P["opinion.weariness"], at_war)
         rally = at_war & (uniform[:, UNIFORM_RALLY] < P["opinion.rally_probability"])
-        demand += (P["opinion.rally_size"] * rally)[:, None]
-        demand += (P["opinion.peace_recovery"] * (phase == CEASEFIRE))[:, None]
-        demand, order = opinion.hegselmann_krause_sorted(
-            demand, weight, order, P["opinion.confidence"], P["opinion.influence"]
+        shift = P["opinion.rally_size"] * rally + P["opinion.peace_recovery"] * ~at_war
+        demand, order, refusing = opinion.opinion_month(
+            demand,
+            order,
+            weight,
+            sensitivity,
+            P["opinion.weariness"] * at_war,
+            shift,
+            P["opinion.confidence"],
+            P["opinion.influence"],
         )
-        reservation = opinion.reservation_point(demand)
 
         # 4. negotiation and ratification
         signing_now = np.zeros(n, dtype=bool)
@@ -302,6 +305,7 @@ def _run(
                 judged = ratification.judged_territory(
                     territory, recognition, P["ratification.armistice_leniency"]
                 )
+                reservation = opinion.reservation_point(demand)
                 support = ratification.deal_support(reservation, weight, judged)
                 passed = ratification.ratified(
                     support,
@@ -347,16 +351,15 @@ def _run(
 
         # 6. mobilization: a deal on the table or in force adds its shortfall to grievance
         contested = deal_active | signing_now
-        grievances = mobilization.grievance(
+        protest = mobilization.protest_month(
+            demand,
+            weight,
             hardship,
+            base_threshold,
             legit,
-            reservation,
             deal_judged,
             P["mobilization.deal_gap_weight"],
             contested,
-        )
-        protest = mobilization.protest_share(
-            mobilization.protest_thresholds(base_threshold, grievances), weight
         )
         peak_protest = np.maximum(peak_protest, protest)
 
@@ -465,8 +468,7 @@ def _run(
             protest,
             approval,
             legit,
-            demand,
-            weight,
+            refusing,
             d_eff_now * defender_force,
             a_lethality * invader_force,
             aid,
@@ -545,14 +547,26 @@ def _invader_win_probability_in_a_year(
     return 1.0 - p_defender
 
 
-def _record(record, t, territory, phase, protest, approval, legit, demand, weight,
-            defender_power, invader_power, aid, casualties) -> None:  # fmt: skip
+def _record(
+    record: dict[str, NDArray[np.float64]],
+    t: int,
+    territory: NDArray[np.float64],
+    phase: NDArray[np.int64],
+    protest: NDArray[np.float64],
+    approval: NDArray[np.float64],
+    legit: NDArray[np.float64],
+    refusing: NDArray[np.float64],
+    defender_power: NDArray[np.float64],
+    invader_power: NDArray[np.float64],
+    aid: NDArray[np.float64],
+    casualties: NDArray[np.float64],
+) -> None:
     record["territory"][:, t] = territory
     record["phase"][:, t] = phase
     record["protest"][:, t] = protest
     record["approval"][:, t] = approval
     record["legitimacy"][:, t] = legit
-    record["no_concessions"][:, t] = opinion.refusing_share(demand, weight)
+    record["no_concessions"][:, t] = refusing
     record["defender_power"][:, t] = defender_power
     record["invader_power"][:, t] = invader_power
     record["aid"][:, t] = aid

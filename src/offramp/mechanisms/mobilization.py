@@ -107,53 +107,106 @@ def protest_share(thresholds: NDArray[np.float64], weights: ArrayLike) -> NDArra
     return _cascade_rows(np.ascontiguousarray(thresholds, dtype=float), w / w.sum())
 
 
+def protest_month(
+    demand: NDArray[np.float64],
+    weights: ArrayLike,
+    hardship: NDArray[np.float64],
+    base_threshold: NDArray[np.float64],
+    legitimacy: ArrayLike,
+    deal_territory: ArrayLike,
+    gap_weight: ArrayLike,
+    contested: ArrayLike,
+) -> NDArray[np.float64]:
+    """This month's protest share in every run, from the agents' grievances.
+
+    Fuses :func:`grievance`, :func:`protest_thresholds` and :func:`protest_share` in one
+    pass per run (reservation points are the clipped demands), without the (runs, agents)
+    temporaries. ``contested`` marks runs where a deal is on the table or in force.
+    """
+    runs, n = demand.shape
+
+    def per_run(value: ArrayLike) -> NDArray[np.float64]:
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=float), (runs,)))
+
+    w = np.asarray(weights, dtype=float)
+    deal_gap = per_run(gap_weight) * per_run(contested)
+    return _protest_rows(
+        np.ascontiguousarray(demand, dtype=float),
+        w / w.sum(),
+        np.ascontiguousarray(hardship, dtype=float),
+        np.ascontiguousarray(base_threshold, dtype=float),
+        per_run(legitimacy),
+        per_run(deal_territory),
+        deal_gap,
+    )
+
+
 @numba.njit(cache=True, parallel=True)
-def _cascade_rows(thresholds, weights):  # pragma: no cover - compiled
+def _protest_rows(demand, weights, hardship, base, legitimacy, deal_territory, deal_gap):
+    runs, n = demand.shape
+    out = np.zeros(runs)
+    for r in numba.prange(runs):  # pragma: no cover - compiled
+        row = np.empty(n)
+        lowest = 1.0
+        for k in range(n):
+            reservation = min(max(demand[r, k], 0.0), 1.0)
+            g = hardship[r, k] * (1.0 - legitimacy[r])
+            g += deal_gap[r] * max(reservation - deal_territory[r], 0.0)
+            theta = min(max(base[r, k] - g, 0.0), 1.0)
+            row[k] = theta
+            lowest = min(lowest, theta)
+        if lowest <= TOLERANCE:
+            out[r] = _cascade_one(row, weights)
+    return out
+
+
+@numba.njit(cache=True, parallel=True)
+def _cascade_rows(thresholds, weights):
     runs, n = thresholds.shape
     out = np.zeros(runs)
-    for r in numba.prange(runs):
-        row = thresholds[r]
-        if row.min() > TOLERANCE:
-            continue  # no instigator: nobody moves first
-        # Counting sort into n buckets over [0, 1]: O(n) instead of a comparison sort.
-        bucket = np.empty(n, dtype=np.int64)
-        start = np.zeros(n + 2, dtype=np.int64)
-        for k in range(n):
-            b = min(int(row[k] * n), n)
-            bucket[k] = b
-            start[b + 1] += 1
-        for b in range(n + 1):
-            start[b + 1] += start[b]
-        fill = start.copy()
-        members = np.empty(n, dtype=np.int64)
-        for k in range(n):
-            members[fill[bucket[k]]] = k
-            fill[bucket[k]] += 1
-        # Adding people in threshold order while each one's threshold is met reaches the
-        # same least fixed point as the synchronous map (F is monotone).
-        share = 0.0
-        stopped = False
-        for b in range(n + 1):
-            lo, hi = start[b], start[b + 1]
-            if lo == hi:
-                continue
-            if b / n > share + TOLERANCE:
-                break
-            # order the (few) members of this bucket by threshold
-            for i in range(lo + 1, hi):
-                item = members[i]
-                j = i - 1
-                while j >= lo and row[members[j]] > row[item]:
-                    members[j + 1] = members[j]
-                    j -= 1
-                members[j + 1] = item
-            for i in range(lo, hi):
-                if row[members[i]] <= share + TOLERANCE:
-                    share += weights[members[i]]
-                else:
-                    stopped = True
-                    break
-            if stopped:
-                break
-        out[r] = min(share, 1.0)
+    for r in numba.prange(runs):  # pragma: no cover - compiled
+        out[r] = _cascade_one(thresholds[r], weights)
     return out
+
+
+@numba.njit(cache=True)
+def _cascade_one(row, weights):  # pragma: no cover - compiled
+    n = row.shape[0]
+    if row.min() > TOLERANCE:
+        return 0.0  # no instigator: nobody moves first
+    # Counting sort into n buckets over [0, 1]: O(n) instead of a comparison sort.
+    bucket = np.empty(n, dtype=np.int64)
+    start = np.zeros(n + 2, dtype=np.int64)
+    for k in range(n):
+        b = min(int(row[k] * n), n)
+        bucket[k] = b
+        start[b + 1] += 1
+    for b in range(n + 1):
+        start[b + 1] += start[b]
+    fill = start.copy()
+    members = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        members[fill[bucket[k]]] = k
+        fill[bucket[k]] += 1
+    # Adding people in threshold order while each one's threshold is met reaches the
+    # same least fixed point as the synchronous map (F is monotone).
+    share = 0.0
+    for b in range(n + 1):
+        lo, hi = start[b], start[b + 1]
+        if lo == hi:
+            continue
+        if b / n > share + TOLERANCE:
+            break
+        for i in range(lo + 1, hi):  # order the (few) members of this bucket
+            item = members[i]
+            j = i - 1
+            while j >= lo and row[members[j]] > row[item]:
+                members[j + 1] = members[j]
+                j -= 1
+            members[j + 1] = item
+        for i in range(lo, hi):
+            if row[members[i]] <= share + TOLERANCE:
+                share += weights[members[i]]
+            else:
+                return min(share, 1.0)
+    return min(share, 1.0)

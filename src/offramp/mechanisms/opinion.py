@@ -138,54 +138,119 @@ def hegselmann_krause_sorted(
     insertion sort that restores the order costs about one pass.
     """
     runs = opinions.shape[0]
-    eps = np.broadcast_to(np.asarray(confidence, dtype=float), (runs,)).copy()
-    mu = np.broadcast_to(np.asarray(influence, dtype=float), (runs,)).copy()
-    new = np.empty_like(opinions)
-    order = order.copy()
-    _hk_rows(opinions, np.asarray(weights, dtype=float), order, eps, mu, new)
+    zeros = np.zeros(runs)
+    new, order, _ = opinion_month(
+        opinions, order, weights, np.zeros(opinions.shape[1]), zeros, zeros, confidence, influence
+    )
     return new, order
 
 
+def opinion_month(
+    demand: NDArray[np.float64],
+    order: NDArray[np.int64],
+    weights: ArrayLike,
+    sensitivity: NDArray[np.float64],
+    weariness: ArrayLike,
+    shift: ArrayLike,
+    confidence: ArrayLike,
+    influence: ArrayLike,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
+    """One month of opinion: weariness, a common shift, then bounded-confidence influence.
+
+    ``z_i <- z_i - weariness * s_i + shift``, then one weighted HK step of rate ``influence``
+    (see the module docstring); done in one pass over each run's agents.
+
+    Parameters
+    ----------
+    demand : ndarray, shape (runs, agents)
+    order : ndarray of int, shape (runs, agents)
+        Previous sort order of each run's agents (a hint; any permutation is valid).
+    weights : array_like, shape (agents,)
+    sensitivity : ndarray, shape (runs, agents) or (agents,)
+        Each agent's weariness sensitivity.
+    weariness, shift, confidence, influence : array_like, scalar or shape (runs,)
+        This month's weariness step (zero in peace), common shift (rallies, recovery),
+        confidence radius and influence rate.
+
+    Returns
+    -------
+    demand, order, refusing : ndarray
+        New demands, their sort order, and the weighted share refusing any concession.
+    """
+    runs, n = demand.shape
+
+    def per_run(value: ArrayLike) -> NDArray[np.float64]:
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=float), (runs,)))
+
+    sens = np.ascontiguousarray(np.broadcast_to(np.asarray(sensitivity, float), (runs, n)))
+    new = np.empty_like(demand)
+    order = order.copy()
+    refusing = np.empty(runs)
+    _opinion_rows(
+        np.ascontiguousarray(demand, dtype=float),
+        np.asarray(weights, dtype=float),
+        order,
+        sens,
+        per_run(weariness),
+        per_run(shift),
+        per_run(confidence),
+        per_run(influence),
+        new,
+        refusing,
+    )
+    return new, order, refusing
+
+
 @numba.njit(cache=True, parallel=True)
-def _hk_rows(opinions, weights, order, eps, mu, out):  # pragma: no cover - compiled
-    runs, n = opinions.shape
-    for r in numba.prange(runs):
-        x = opinions[r]
-        o = order[r]
-        # Insertion sort of the index array by current opinions: O(n) when nearly sorted.
-        xs = np.empty(n)
+def _opinion_rows(demand, weights, order, sens, weariness, shift, eps, mu, out, refusing):
+    runs, n = demand.shape
+    for r in numba.prange(runs):  # pragma: no cover - compiled
+        x = np.empty(n)
         for k in range(n):
-            xs[k] = x[o[k]]
-        for k in range(1, n):
-            value = xs[k]
-            idx = o[k]
-            j = k - 1
-            while j >= 0 and xs[j] > value:
-                xs[j + 1] = xs[j]
-                o[j + 1] = o[j]
-                j -= 1
-            xs[j + 1] = value
-            o[j + 1] = idx
-        cum_w = np.empty(n + 1)
-        cum_wx = np.empty(n + 1)
-        cum_w[0] = 0.0
-        cum_wx[0] = 0.0
+            x[k] = demand[r, k] - weariness[r] * sens[r, k] + shift[r]
+        _hk_row(x, weights, order[r], eps[r], mu[r], out[r])
+        share = 0.0
         for k in range(n):
-            w = weights[o[k]]
-            cum_w[k + 1] = cum_w[k] + w
-            cum_wx[k + 1] = cum_wx[k] + w * xs[k]
-        lo = 0
-        hi = 0
-        e = eps[r]
-        m = mu[r]
-        for k in range(n):
-            xk = xs[k]
-            while xs[lo] < xk - e:
-                lo += 1
-            if hi < k:
-                hi = k
-            while hi + 1 < n and xs[hi + 1] <= xk + e:
-                hi += 1
-            total = cum_w[hi + 1] - cum_w[lo]
-            mean = (cum_wx[hi + 1] - cum_wx[lo]) / total if total > 0 else xk
-            out[r, o[k]] = xk + m * (mean - xk)
+            if out[r, k] >= 1.0:
+                share += weights[k]
+        refusing[r] = share
+
+
+@numba.njit(cache=True)
+def _hk_row(x, weights, o, e, m, out):  # pragma: no cover - compiled
+    n = x.shape[0]
+    # Insertion sort of the index array by current opinions: O(n) when nearly sorted.
+    xs = np.empty(n)
+    for k in range(n):
+        xs[k] = x[o[k]]
+    for k in range(1, n):
+        value = xs[k]
+        idx = o[k]
+        j = k - 1
+        while j >= 0 and xs[j] > value:
+            xs[j + 1] = xs[j]
+            o[j + 1] = o[j]
+            j -= 1
+        xs[j + 1] = value
+        o[j + 1] = idx
+    cum_w = np.empty(n + 1)
+    cum_wx = np.empty(n + 1)
+    cum_w[0] = 0.0
+    cum_wx[0] = 0.0
+    for k in range(n):
+        w = weights[o[k]]
+        cum_w[k + 1] = cum_w[k] + w
+        cum_wx[k + 1] = cum_wx[k] + w * xs[k]
+    lo = 0
+    hi = 0
+    for k in range(n):
+        xk = xs[k]
+        while xs[lo] < xk - e:
+            lo += 1
+        if hi < k:
+            hi = k
+        while hi + 1 < n and xs[hi + 1] <= xk + e:
+            hi += 1
+        total = cum_w[hi + 1] - cum_w[lo]
+        mean = (cum_wx[hi + 1] - cum_wx[lo]) / total if total > 0 else xk
+        out[o[k]] = xk + m * (mean - xk)
