@@ -34,8 +34,17 @@ p_t - c_R)}{1 - \delta}`. No peaceful division survives the shift when :math:`L 
 lowered by instability; :math:`W` its war aim; :math:`e` emboldening after a de jure
 cession; :math:`g C_G` the expected cost of a guarantee; :math:`S` the sanctions relief it
 would lose) with peace (value 0), and resumes with monthly probability
-:math:`h \cdot \sigma((V_{war} - V_{peace}) / \tau)`, a logit choice with temperature
-:math:`\tau` (McFadden 1974; quantal response, McKelvey & Palfrey 1995).
+
+.. math::
+
+    h \cdot \sigma\big((V_{war} - V_{peace}) / \tau\big)
+    + h_{prev} \cdot \mathbf 1[\text{Powell's condition}],
+
+a logit choice with temperature :math:`\tau` (quantal response, McKelvey & Palfrey 1995),
+plus a preventive term when the power the invader expects to lose over the coming year
+leaves no peaceful division (the engine evaluates Powell's condition with costs per unit of
+the war aim). :math:`S` is the value of the sanctions relief the deal granted, which a
+resumption forfeits.
 
 References
 ----------

@@ -9,10 +9,13 @@ share and as approval falls below a floor (leader-survival models: Bueno de Mesq
     h = h_0 + h_P\, \sigma\!\Big(\frac{P - P^*}{s}\Big) + h_A \max(0, A^* - A),
 
 with :math:`P^*` by default 3.5% (Chenoweth & Stephan 2011: no campaign that reached 3.5%
-active participation at its peak failed). A removal starts an instability spell of
-geometric length with mean :math:`m`, during which the defender's military effectiveness
-is lowered (battlefield); a successor repudiates a deal in force with probability
-:math:`\rho`. Approval reverts to a baseline, :math:`A' = A + \kappa (\bar A - A)`, and a
+active participation at its peak failed). A removal by this hazard (protest, low approval
+or other causes; not a lost election, which is an orderly transfer) starts an instability
+spell of geometric length with mean :math:`m`, during which the defender's military
+effectiveness is lowered (battlefield). The first successor after a deal, whether it came
+by removal or by election, repudiates the deal with probability :math:`\rho`.
+
+Approval reverts to a baseline, :math:`A' = A + \kappa (\bar A - A)`, and a
 deal costs the signer an audience cost (ratification). After a deal, the election that
 martial law postponed is held; the incumbent loses when approval plus noise is below one half.
 

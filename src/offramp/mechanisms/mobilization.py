@@ -14,7 +14,9 @@ only the instigator does.
 
 **Grievance** (Epstein 2002): :math:`G_i = H_i (1 - L)`, hardship :math:`H_i \sim U(0, h)`
 times illegitimacy, to which a deal adds the distance by which it falls short of the
-agent's reservation point, :math:`\gamma \max(0, r_i - x)`. Grievance lowers the threshold:
+agent's reservation point, :math:`\gamma \max(0, r_i - x)`, with :math:`x` the territory
+the deal is *judged* to keep (the ratification mechanism judges an armistice leniently).
+Grievance lowers the threshold:
 
 .. math:: \theta_i = \min(1, \max(0, \theta^0_i - G_i)),
 

@@ -253,7 +253,7 @@ class Patrons(Section):
     )
     sanctions: float = parameter(
         0.2,
-        description="Share of the invader's recruitment and resupply removed by sanctions.",
+        description="Share of the invader's monthly recruitment removed by sanctions.",
         unit="share",
         ge=0,
         lt=1,
@@ -390,6 +390,17 @@ class Opinion(Section):
         unit="share/month",
         ge=0,
         le=1,
+    )
+    stalemate_lag: float = parameter(
+        0.0,
+        description="Months of stalemate (since the defender last held its best share of "
+        "territory) after which weariness peaks; weariness is weariness x (u e^(1-u))^2 with "
+        "u = stalemate months / lag. 0: constant weariness.",
+        unit="months",
+        ge=0,
+        le=120,
+        source="Gelpi, Feaver & Reifler 2009 (expectations of success); fitted: "
+        "docs/calibration.md",
     )
     peace_recovery: float = parameter(
         0.0,
