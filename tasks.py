@@ -45,6 +45,25 @@ def ensure_environment(extras: str) -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_chromium() -> None:
+    """Install Debian's Chromium for the browser tests, if missing and we may (root, apt).
+
+    A failure does not stop the tests: the browser tests then skip and say why.
+    """
+    if Path("/usr/bin/chromium").exists():
+        return
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not Path("/usr/bin/apt-get").exists():
+        print("chromium: /usr/bin/chromium missing and not root with apt-get; "
+              "the browser tests will skip", flush=True)  # fmt: skip
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        print(f"chromium: running {' '.join(command)}", flush=True)
+        if subprocess.call(command, env=env) != 0:
+            print("chromium: install failed; the browser tests will skip", flush=True)
+            return
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test"}:
         print(__doc__)
@@ -53,6 +72,7 @@ def main(argv: list[str]) -> int:
     ensure_environment("dev")
     if job == "run":
         return subprocess.call([str(BIN / "offramp"), "run", *rest], cwd=ROOT)
+    ensure_chromium()
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
 
 

@@ -1,9 +1,102 @@
-"""`offramp report` (being written)."""
+"""`offramp report`: one self-contained HTML file of figures and tables."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from offramp.cli.errors import EXIT_USER_ERROR, fail_on_user_error
+
+
+def report(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A bundled scenario name or TOML file (a study of its policies), or a "
+            "directory written by `offramp explore` (adds sensitivity, cruxes, trade-offs)."
+        ),
+    ] = "ukraine-2022",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The HTML file to write.", dir_okay=False)
+    ] = Path("report.html"),
+    assumptions: Annotated[
+        str,
+        typer.Option(
+            "--assumptions",
+            "-a",
+            help="Named assumption set to apply to the scenario ('scenario': its own values).",
+        ),
+    ] = "scenario",
+    figures: Annotated[
+        Path | None,
+        typer.Option(
+            "--figures", help="Also write every figure as PNG and SVG into this directory."
+        ),
+    ] = None,
+    runs: Annotated[
+        int | None,
+        typer.Option("--runs", "-n", min=1, help="Runs per policy (default: the scenario's)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
+    horizon: Annotated[
+        int | None,
+        typer.Option("--horizon", min=1, max=600, help="Months (default: the scenario's)."),
+    ] = None,
+) -> None:
+    """Write an HTML report (fan charts, outcome distributions, survival of the peace,
+    protest and removal, assumptions with sources, manifest) that opens offline."""
+    from offramp.explore.store import StoreError
+    from offramp.report.assumptions import UnknownAssumptionsError
+
+    try:
+        with fail_on_user_error():
+            written = _write(source, out, assumptions, figures, runs, seed, horizon)
+    except UnknownAssumptionsError as error:
+        typer.echo(f"error: --assumptions: {error}", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    except StoreError as error:
+        typer.echo(f"error: {source}: {error}", err=True)
+        raise typer.Exit(EXIT_USER_ERROR) from None
+    typer.echo(f"wrote {written[0]}")
+    if len(written) > 1:
+        typer.echo(f"wrote {len(written) - 1} figure files into {figures}")
+
+
+def _write(
+    source: str,
+    out: Path,
+    assumptions: str,
+    figures: Path | None,
+    runs: int | None,
+    seed: int | None,
+    horizon: int | None,
+) -> list[Path]:
+    from offramp.cli.progress import policy_progress
+    from offramp.report import write_study_report
+    from offramp.report.assumptions import apply_named_assumptions
+    from offramp.scenario.loading import load_scenario
+    from offramp.study import run_study
+
+    if Path(source).is_dir():
+        from offramp.report.exploration import write_exploration_report
+
+        return write_exploration_report(Path(source), out, figures)
+    scenario = apply_named_assumptions(load_scenario(source), assumptions)
+    with policy_progress(len(scenario.policies), enabled=sys.stderr.isatty()) as advance:
+        study = run_study(
+            scenario,
+            runs=runs,
+            seed=seed,
+            horizon=horizon,
+            assumptions=assumptions,
+            on_policy_done=advance,
+        )
+    return write_study_report(study, out, figures)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's command(s) to the `offramp` app."""
+    """Add `offramp report` to the `offramp` app."""
+    app.command(name="report")(report)

@@ -10,10 +10,10 @@ estimate): the report draws, it does not model.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from offramp.analysis.summary import quantiles
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -109,10 +110,24 @@ def territory_fan(study: Study) -> ReportFigure:
     for ax, name in zip(axes, names, strict=False):
         bands = trajectory_bands(study.results[name].trajectory_data["territory"])
         color = colors[name]
-        ax.fill_between(months, PERCENT * bands["p05"], PERCENT * bands["p95"], color=color,
-                        alpha=0.18, linewidth=0, label="90% of runs")  # fmt: skip
-        ax.fill_between(months, PERCENT * bands["p25"], PERCENT * bands["p75"], color=color,
-                        alpha=0.35, linewidth=0, label="50% of runs")  # fmt: skip
+        ax.fill_between(
+            months,
+            PERCENT * bands["p05"],
+            PERCENT * bands["p95"],
+            color=color,
+            alpha=0.18,
+            linewidth=0,
+            label="90% of runs",
+        )
+        ax.fill_between(
+            months,
+            PERCENT * bands["p25"],
+            PERCENT * bands["p75"],
+            color=color,
+            alpha=0.35,
+            linewidth=0,
+            label="50% of runs",
+        )
         ax.plot(months, PERCENT * bands["median"], color=color, linewidth=1.8, label="median")
         ax.set_title(name, fontsize=10)
         ax.grid(alpha=0.3)
@@ -149,8 +164,13 @@ def _interval_plot(
     for position, name in enumerate(names):
         values = scale * samples[name][~np.isnan(samples[name])]
         if values.size > 1 and np.ptp(values) > 0:
-            parts = ax.violinplot(values, positions=[position], vert=False, widths=0.8,
-                                  showextrema=False)  # fmt: skip
+            parts = ax.violinplot(
+                values,
+                positions=[position],
+                orientation="horizontal",
+                widths=0.8,
+                showextrema=False,
+            )
             for body in parts["bodies"]:
                 body.set_facecolor(colors[name])
                 body.set_alpha(0.35)
@@ -158,29 +178,56 @@ def _interval_plot(
         if stats.get("median") is not None:
             ax.plot([scale * stats["median"]], [position], "o", color=colors[name])
         if stats.get("p05") is not None:
-            ax.plot([scale * stats["p05"], scale * stats["p95"]], [position, position],
-                    color=colors[name], linewidth=2)  # fmt: skip
+            ax.plot(
+                [scale * stats["p05"], scale * stats["p95"]],
+                [position, position],
+                color=colors[name],
+                linewidth=2,
+            )
+        elif stats.get("p95") is not None:
+            # summaries of one-sided outcomes (peak protest) give only the upper percentile
+            ax.plot(
+                [scale * stats["p95"]],
+                [position],
+                "|",
+                color=colors[name],
+                markersize=14,
+                markeredgewidth=2,
+            )
     ax.set_yticks(range(len(names)), names, fontsize=8)
     ax.set_ylim(-0.7, len(names) - 0.3)
     ax.invert_yaxis()
     ax.grid(axis="x", alpha=0.3)
 
 
-def outcome_distributions(study: Study) -> ReportFigure:
-    """Distributions of the main outcomes per policy, with the summary's intervals."""
-    names = list(study.results)
+OUTCOME_PANELS = (
+    ("territory_at_horizon", PERCENT, "territory held at the horizon, % of recognised area"),
+    ("territory_min", PERCENT, "least territory held, % of recognised area"),
+    ("months_at_war", 1.0, "months at war"),
+    ("casualties", 1e-3, "casualties (military and civilian), thousand persons"),
+)
+
+
+def outcome_panels(
+    outcomes: Mapping[str, pd.DataFrame], summary: Mapping[str, Mapping[str, Any]], what: str
+) -> ReportFigure:
+    """Distributions of the main outcomes per policy, with the summary's intervals.
+
+    Parameters
+    ----------
+    outcomes
+        One outcomes table per policy (rows are runs).
+    summary
+        Per policy, :func:`offramp.analysis.summary.summarize_outcomes` of that table.
+    what
+        What the rows are, for the caption ("200 runs per policy, 120 months").
+    """
+    names = list(outcomes)
     colors = policy_colors(names)
-    summary = study.summary()
-    panels = (
-        ("territory_at_horizon", PERCENT, "territory held at the horizon, % of recognised area"),
-        ("territory_min", PERCENT, "least territory held, % of recognised area"),
-        ("months_at_war", 1.0, "months at war"),
-        ("casualties", 1e-3, "casualties (military and civilian), thousand persons"),
-    )
     figure = new_figure(11.0, 1.2 + 1.1 * len(names))
     axes = figure.subplots(2, 2, squeeze=False).ravel()
-    for ax, (column, scale, label) in zip(axes, panels, strict=True):
-        samples = {name: study.results[name].outcomes[column].to_numpy(float) for name in names}
+    for ax, (column, scale, label) in zip(axes, OUTCOME_PANELS, strict=True):
+        samples = {name: outcomes[name][column].to_numpy(float) for name in names}
         stats = {name: summary[name][column] for name in names}
         _interval_plot(ax, samples, stats, colors, scale)
         ax.set_xlabel(label)
@@ -188,13 +235,19 @@ def outcome_distributions(study: Study) -> ReportFigure:
         name="outcome_distributions",
         title="Outcomes at a glance",
         caption=(
-            f"Distribution over runs ({study.runs} per policy, {study.horizon} months) of four "
-            "outcomes. Shaded: the shape of the distribution; dot: median; bar: 5th-95th "
-            "percentile (the numbers of the summary table). A policy whose runs all end alike "
-            "shows only a dot."
+            f"Distribution over runs ({what}) of four outcomes. Shaded: the shape of the "
+            "distribution; dot: median; bar: 5th-95th percentile (the numbers of the summary "
+            "table). A policy whose runs all end alike shows only a dot."
         ),
         figure=figure,
     )
+
+
+def outcome_distributions(study: Study) -> ReportFigure:
+    """Distributions of a study's main outcomes per policy (see :func:`outcome_panels`)."""
+    outcomes = {name: result.outcomes for name, result in study.results.items()}
+    what = f"{study.runs} per policy, {study.horizon} months"
+    return outcome_panels(outcomes, study.summary(), what)
 
 
 def peace_survival(study: Study) -> ReportFigure:
@@ -218,10 +271,22 @@ def peace_survival(study: Study) -> ReportFigure:
         curve = fitter.survival_function_[name]
         interval = fitter.confidence_interval_survival_function_
         months = curve.index.to_numpy(float)
-        ax.fill_between(months, PERCENT * interval.iloc[:, 0], PERCENT * interval.iloc[:, 1],
-                        step="post", color=colors[name], alpha=0.15, linewidth=0)  # fmt: skip
-        ax.step(months, PERCENT * curve.to_numpy(), where="post", color=colors[name],
-                label=f"{name} ({len(held)} ceasefires)")  # fmt: skip
+        ax.fill_between(
+            months,
+            PERCENT * interval.iloc[:, 0],
+            PERCENT * interval.iloc[:, 1],
+            step="post",
+            color=colors[name],
+            alpha=0.15,
+            linewidth=0,
+        )
+        ax.step(
+            months,
+            PERCENT * curve.to_numpy(),
+            where="post",
+            color=colors[name],
+            label=f"{name} ({len(held)} ceasefires)",
+        )
     ax.set_xlabel("months since the ceasefire took effect")
     ax.set_ylabel("ceasefires still holding, %")
     ax.set_ylim(0, 102)
@@ -261,14 +326,20 @@ def protest_and_removal(study: Study) -> ReportFigure:
     _interval_plot(protest_ax, samples, stats, colors, PERCENT)
     critical = PERCENT * study.scenario.leadership.critical_protest
     protest_ax.axvline(critical, color="black", linestyle="--", linewidth=1)
-    protest_ax.annotate(f"critical share {critical:g}%", (critical, 0), xytext=(3, 0),
-                        textcoords="offset points", fontsize=7, va="top")  # fmt: skip
+    protest_ax.annotate(
+        f"critical share {critical:g}%",
+        (critical, 0),
+        xytext=(3, 0),
+        textcoords="offset points",
+        fontsize=7,
+        va="top",
+    )
     protest_ax.set_xlabel("peak protest, % of the population")
 
-    # The engine's causes: "protest" is the removal hazard (protest, low approval, other
+    # The engine's causes: "hazard" is the removal hazard (protest, low approval, other
     # reasons), "election" the postponed election lost.
-    causes = ("protest", "election")
-    cause_labels = {"protest": "removed (protest, other hazard)", "election": "lost an election"}
+    causes = ("hazard", "election")
+    cause_labels = {"hazard": "removed (protest, other hazard)", "election": "lost an election"}
     left = np.zeros(len(names))
     for cause, hatch in zip(causes, ("", "//"), strict=True):
         shares = np.array(
@@ -277,25 +348,35 @@ def protest_and_removal(study: Study) -> ReportFigure:
                 for name in names
             ]
         )
-        removal_ax.barh(range(len(names)), shares, left=left, hatch=hatch, edgecolor="white",
-                        color=[colors[name] for name in names], label=cause_labels[cause])  # fmt: skip
+        removal_ax.barh(
+            range(len(names)),
+            shares,
+            left=left,
+            hatch=hatch,
+            edgecolor="white",
+            color=[colors[name] for name in names],
+            label=cause_labels[cause],
+        )
         left += shares
     for position, name in enumerate(names):
         removed = summary[name]["p_leader_removed"]
-        removal_ax.text(PERCENT * removed + 1, position, f"{PERCENT * removed:.0f}%",
-                        va="center", fontsize=8)  # fmt: skip
+        removal_ax.text(
+            PERCENT * removed + 1, position, f"{PERCENT * removed:.0f}%", va="center", fontsize=8
+        )
     removal_ax.set_yticks(range(len(names)), names, fontsize=8)
     removal_ax.invert_yaxis()
     removal_ax.set_xlim(0, 110)
     removal_ax.set_xlabel("runs in which the leader was removed, %")
-    removal_ax.legend(fontsize=8, frameon=False, loc="lower right")
+    removal_ax.legend(
+        fontsize=8, frameon=False, loc="lower center", ncols=2, bbox_to_anchor=(0.5, 1.0)
+    )
     removal_ax.grid(axis="x", alpha=0.3)
     return ReportFigure(
         name="protest_and_removal",
         title="Protest and the leader's fate",
         caption=(
             "Left: the highest monthly share of the population protesting in each run (dot: "
-            "median; bar: 5th-95th percentile); dashed: the share at which the removal hazard "
+            "median; tick: 95th percentile); dashed: the share at which the removal hazard "
             "is half its maximum (Chenoweth's 3.5% rule in the bundled scenario). Right: share "
             "of runs in which the leader lost office within the horizon, by cause (solid: "
             "removed by the protest-driven hazard, which includes low approval and other "

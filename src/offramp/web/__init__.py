@@ -1,0 +1,1 @@
+"""The dashboard: `offramp serve` (FastAPI app, worker jobs, static page)."""

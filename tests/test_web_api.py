@@ -1,0 +1,214 @@
+"""The dashboard's JSON API: scenarios, parameters, jobs, downloads, limits and bad input."""
+
+from __future__ import annotations
+
+import io
+import time
+import warnings
+
+import pandas as pd
+import pytest
+
+with warnings.catch_warnings():
+    # Starlette suggests httpx2 for its TestClient; httpx is what this project pins
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from offramp.scenario.loading import load_scenario
+from offramp.study import run_study
+from offramp.web.app import KEY_PARAMETERS, Limits, create_app
+
+SMALL = {"runs": 20, "horizon": 12, "policies": ["fight-on", "armistice"]}
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app(Limits(max_runs=1000, max_horizon=120, max_active_jobs=2))) as c:
+        yield c
+
+
+def _wait(client: TestClient, job_id: str, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        assert time.monotonic() < deadline, f"job still {job['status']} after {timeout} s"
+        time.sleep(0.05)
+
+
+def _run(client: TestClient, **body) -> dict:
+    response = client.post("/api/jobs", json={**SMALL, **body})
+    assert response.status_code == 202, response.text
+    return _wait(client, response.json()["job_id"])
+
+
+def _field_error(response, *location) -> str:
+    assert response.status_code == 422, response.text
+    details = response.json()["detail"]
+    matching = [d for d in details if tuple(d["loc"][1:]) == location]
+    assert matching, details
+    return matching[0]["msg"]
+
+
+def test_scenarios_lists_the_bundled_scenario_with_policies(client):
+    scenarios = client.get("/api/scenarios").json()
+    ukraine = next(s for s in scenarios if s["name"] == "ukraine-2022")
+    assert [p["name"] for p in ukraine["policies"]] == load_scenario("ukraine-2022").policy_names
+    assert ukraine["assumption_sets"][0] == "scenario"
+
+
+def test_parameters_carry_value_unit_range_source_and_slider_ends(client):
+    parameters = client.get("/api/scenarios/ukraine-2022/parameters").json()
+    by_path = {p["path"]: p for p in parameters}
+    assert {p["path"] for p in parameters if p["key"]} == set(KEY_PARAMETERS)
+    for p in parameters:
+        assert p["unit"] is not None and p["source"] and p["range"]
+        assert p["slider_min"] <= p["value"] <= p["slider_max"], p["path"]
+        assert p["step"] > 0
+    audience = by_path["ratification.audience_cost"]
+    assert audience["source"].startswith("Tomz 2007")
+    assert (audience["ge"], audience["le"], audience["value"]) == (0.0, 1.0, 0.16)
+    # a strict bound is not an allowed value: the slider stops inside it
+    discount = by_path["bargaining.discount"]
+    assert 0 < discount["slider_min"] and discount["slider_max"] < 1
+    # one-sided range: the slider's far end is documented as open
+    assert by_path["battlefield.defender_force"]["open_range"] is True
+
+
+def test_unknown_scenario_is_404_and_unknown_assumptions_422(client):
+    assert client.get("/api/scenarios/nope/parameters").status_code == 404
+    response = client.get("/api/scenarios/ukraine-2022/parameters?assumptions=nope")
+    assert "unknown assumption set 'nope'" in _field_error(response, "assumptions")
+
+
+def test_job_summary_is_the_studys_summary(client):
+    job = _run(client, seed=5)
+    assert job["status"] == "done" and job["progress"] == 1.0
+    assert job["policies_done"] == SMALL["policies"]
+    expected = run_study(
+        load_scenario("ukraine-2022"), policies=SMALL["policies"], runs=20, seed=5, horizon=12
+    ).summary()
+    assert job["summary"] == expected
+    assert job["manifest"]["runs"] == 20 and job["manifest"]["seed"] == 5
+
+
+def test_overrides_change_the_scenario_and_are_recorded(client):
+    plain = _run(client, seed=1)
+    moved = _run(client, seed=1, overrides={"territory.held_share": 0.5})
+    assert moved["request"]["overrides"] == {"territory.held_share": 0.5}
+    assert moved["manifest"]["overrides"] == {"territory.held_share": 0.5}
+    assert moved["manifest"]["scenario_sha256"] != plain["manifest"]["scenario_sha256"]
+    low = moved["summary"]["fight-on"]["territory_at_horizon"]["median"]
+    assert low < plain["summary"]["fight-on"]["territory_at_horizon"]["median"] - 0.2
+
+
+def test_downloads_csv_parquet_and_report(client):
+    job = _run(client)
+    base = f"/api/jobs/{job['job_id']}"
+    csv = client.get(f"{base}/outcomes.csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv.headers["content-disposition"]
+    from_csv = pd.read_csv(io.StringIO(csv.text))
+    from_parquet = pd.read_parquet(io.BytesIO(client.get(f"{base}/outcomes.parquet").content))
+    assert len(from_csv) == len(from_parquet) == 20 * 2
+    assert list(from_parquet["policy"].unique()) == SMALL["policies"]
+    assert from_csv["territory_at_horizon"].to_numpy() == pytest.approx(
+        from_parquet["territory_at_horizon"].to_numpy()
+    )
+    report = client.get(f"{base}/report.html")
+    assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
+    assert report.text.count('<figure class="chart"') == 4
+    charts = client.get(f"{base}/charts").json()
+    assert len(charts["months"]) == 13
+    bands = charts["policies"]["armistice"]["territory_bands"]
+    assert set(bands) == {"p05", "p25", "median", "p75", "p95"} and len(bands["median"]) == 13
+
+
+@pytest.mark.parametrize(
+    ("body", "location", "words"),
+    [
+        ({"runs": 1001}, ("runs",), "at most 1000"),
+        ({"runs": 0}, ("runs",), "greater than or equal to 1"),
+        ({"runs": "many"}, ("runs",), "valid integer"),
+        ({"horizon": 121}, ("horizon",), "at most 120"),
+        ({"scenario": "../../etc/passwd"}, ("scenario",), "unknown scenario"),
+        ({"scenario": "/etc/passwd.toml"}, ("scenario",), "bundled scenarios: ukraine-2022"),
+        ({"policies": ["fight-on", "surrender"]}, ("policies", 1), "unknown policy 'surrender'"),
+        ({"policies": []}, ("policies",), "at least 1"),
+        ({"assumptions": "nope"}, ("assumptions",), "allowed: scenario"),
+        ({"overrides": {"no.such": 1}}, ("overrides", "no.such"), "unknown parameter"),
+        (
+            {"overrides": {"bargaining.emboldening": 7}},
+            ("overrides", "bargaining.emboldening"),
+            "less than or equal to 5",
+        ),
+        (
+            {"overrides": {"leadership.election_delay": 6.5}},
+            ("overrides", "leadership.election_delay"),
+            "whole number",
+        ),
+        ({"overrides": {"bargaining.war_aim": "high"}}, ("overrides", "bargaining.war_aim"), ""),
+        ({"colour": "red"}, ("colour",), "Extra inputs"),
+    ],
+)
+def test_bad_job_requests_are_422_naming_the_field(client, body, location, words):
+    message = _field_error(client.post("/api/jobs", json={**SMALL, **body}), *location)
+    assert words in message
+
+
+def test_non_finite_override_is_refused(client):
+    body = '{"runs": 5, "horizon": 3, "overrides": {"bargaining.emboldening": NaN}}'
+    response = client.post("/api/jobs", content=body, headers={"Content-Type": "application/json"})
+    assert "finite" in _field_error(response, "overrides", "bargaining.emboldening")
+
+
+def test_unknown_job_is_404(client):
+    assert client.get("/api/jobs/deadbeef").status_code == 404
+    assert client.get("/api/jobs/deadbeef/outcomes.csv").status_code == 404
+
+
+def test_concurrent_jobs_beyond_the_limit_are_429_and_unfinished_downloads_409():
+    with TestClient(create_app(Limits(max_active_jobs=1))) as client:
+        first = client.post("/api/jobs", json={"runs": 400, "horizon": 120})
+        assert first.status_code == 202
+        job_id = first.json()["job_id"]
+        second = client.post("/api/jobs", json=SMALL)
+        assert second.status_code == 429
+        assert "limit" in second.json()["detail"]
+        early = client.get(f"/api/jobs/{job_id}/outcomes.csv")
+        if client.get(f"/api/jobs/{job_id}").json()["status"] != "done":
+            assert early.status_code == 409 and "not done" in early.json()["detail"]
+        running = client.get(f"/api/jobs/{job_id}").json()
+        assert 0.0 <= running["progress"] <= 1.0
+        assert _wait(client, job_id)["status"] == "done"
+        assert client.post("/api/jobs", json=SMALL).status_code == 202
+
+
+def test_openapi_spec_documents_the_api(client):
+    spec = client.get("/openapi.json").json()
+    for path in (
+        "/api/scenarios",
+        "/api/scenarios/{name}/parameters",
+        "/api/jobs",
+        "/api/jobs/{job_id}",
+        "/api/jobs/{job_id}/outcomes.csv",
+        "/api/jobs/{job_id}/outcomes.parquet",
+        "/api/jobs/{job_id}/report.html",
+    ):
+        assert path in spec["paths"], path
+    assert "JobBody" in spec["components"]["schemas"]
+
+
+def test_page_and_scripts_are_served_from_the_package(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    scripts = [s for s in page.text.split('src="')[1:]]
+    sources = [s.split('"')[0] for s in scripts]
+    assert sources == ["/static/plotly.min.js", "/static/app.js"]
+    assert "http://" not in page.text.replace('href="/docs"', "") and "https://" not in page.text
+    plotly = client.get("/static/plotly.min.js")
+    assert plotly.status_code == 200 and len(plotly.content) > 1_000_000
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/static/../app.py").status_code == 404
