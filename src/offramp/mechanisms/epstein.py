@@ -462,7 +462,6 @@ def step(
         params.width,
         params.height,
         params.vision,
-        _half_widths(params.vision, params.neighbourhood),
         dx,
         dy,
         float(params.k),
@@ -599,15 +598,6 @@ def outbursts(active: np.ndarray, level: float = 50) -> dict[str, np.ndarray]:
         "total": totals,
         "waiting": starts[1:] - ends[:-1],
     }
-
-
-def _half_widths(vision: int, shape: Neighbourhood) -> np.ndarray:
-    """Reach along x of each row ``dy = -vision .. vision`` of the neighbourhood."""
-    dx, dy = neighbourhood_offsets(vision, shape)
-    half = np.zeros(2 * vision + 1, dtype=np.int64)
-    for row in range(-vision, vision + 1):
-        half[row + vision] = np.abs(dx[dy == row]).max(initial=0)
-    return half
 
 
 def _status_share(state: EpsteinState, code: np.uint8) -> np.ndarray:
