@@ -53,8 +53,11 @@ def ensure_chromium() -> None:
     if Path("/usr/bin/chromium").exists():
         return
     if not hasattr(os, "geteuid") or os.geteuid() != 0 or not Path("/usr/bin/apt-get").exists():
-        print("chromium: /usr/bin/chromium missing and not root with apt-get; "
-              "the browser tests will skip", flush=True)  # fmt: skip
+        print(
+            "chromium: /usr/bin/chromium missing and not root with apt-get; "
+            "the browser tests will skip",
+            flush=True,
+        )
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):

@@ -81,8 +81,10 @@ def main() -> None:
         ),
     ]
     threads = numba.get_num_threads()
-    print(f"offramp kernels: {threads} threads; first call (compile or load from cache) "
-          f"{compile_s:.1f} s, excluded below")  # fmt: skip
+    print(
+        f"offramp kernels: {threads} threads; first call (compile or load from cache) "
+        f"{compile_s:.1f} s, excluded below"
+    )
     header = (
         f"{'case':30} {'batch':>8} {'offramp/s':>10} {'1 thread':>10} {'Mesa/s':>9} "
         f"{'ratio':>7} {'per core':>9}"

@@ -80,13 +80,31 @@ def test_macroregion_population_matches_oblasts() -> None:
     assert abs(pop["share"].sum() - 1) < 0.002
     # Ukrstat resident population, 1 Jan 2021, thousands, by oblast (ukrstat nas2021_e.htm)
     oblast = {
-        "Vinnytsia": 1522.0, "Volyn": 1024.7, "Dnipropetrovsk": 3138.7, "Donetsk": 4087.4,
-        "Zhytomyr": 1196.3, "Zakarpattia": 1247.3, "Zaporizhzhia": 1665.7,
-        "Ivano-Frankivsk": 1358.4, "Kyiv_oblast": 1782.7, "Kirovohrad": 913.7,
-        "Luhansk": 2116.7, "Lviv": 2479.4, "Mykolaiv": 1107.7, "Odesa": 2357.1,
-        "Poltava": 1363.7, "Rivne": 1147.4, "Sumy": 1051.3, "Ternopil": 1027.3,
-        "Kharkiv": 2618.2, "Kherson": 1015.3, "Khmelnytskyi": 1240.6, "Cherkasy": 1174.6,
-        "Chernivtsi": 893.5, "Chernihiv": 968.1, "Kyiv_city": 2920.9,
+        "Vinnytsia": 1522.0,
+        "Volyn": 1024.7,
+        "Dnipropetrovsk": 3138.7,
+        "Donetsk": 4087.4,
+        "Zhytomyr": 1196.3,
+        "Zakarpattia": 1247.3,
+        "Zaporizhzhia": 1665.7,
+        "Ivano-Frankivsk": 1358.4,
+        "Kyiv_oblast": 1782.7,
+        "Kirovohrad": 913.7,
+        "Luhansk": 2116.7,
+        "Lviv": 2479.4,
+        "Mykolaiv": 1107.7,
+        "Odesa": 2357.1,
+        "Poltava": 1363.7,
+        "Rivne": 1147.4,
+        "Sumy": 1051.3,
+        "Ternopil": 1027.3,
+        "Kharkiv": 2618.2,
+        "Kherson": 1015.3,
+        "Khmelnytskyi": 1240.6,
+        "Cherkasy": 1174.6,
+        "Chernivtsi": 893.5,
+        "Chernihiv": 968.1,
+        "Kyiv_city": 2920.9,
     }
     assert abs(sum(oblast.values()) - 41418.7) < 0.05
     full = load_dataset("population_macroregions")

@@ -101,3 +101,18 @@ def test_overrides_set_values_run_by_run(ukraine):
     plain = simulate(ukraine, "fight-on", runs=2, seed=9, horizon=24).outcomes
     assert o["territory_at_horizon"][0] == plain["territory_at_horizon"][0]
     assert o["territory_at_horizon"][1] != plain["territory_at_horizon"][1]
+
+
+def test_spatial_protest_model_is_selectable_and_chunk_invariant(ukraine):
+    mobilization = ukraine.mobilization.model_copy(update={"model": "epstein"})
+    spatial = ukraine.model_copy(update={"mobilization": mobilization})
+    whole = simulate(spatial, "armistice", runs=6, seed=4, horizon=8)
+    part = simulate(spatial, "armistice", runs=range(3, 6), seed=4, horizon=8)
+    pd.testing.assert_frame_equal(
+        whole.outcomes.iloc[3:].reset_index(drop=True), part.outcomes.reset_index(drop=True)
+    )
+    protest = whole.trajectory_data["protest"]
+    assert np.all((protest >= 0) & (protest <= 1)) and protest[:, 1:].max() > 0
+    # the threshold model's agents are not the spatial model's: protest differs
+    plain = simulate(ukraine, "armistice", runs=6, seed=4, horizon=8)
+    assert not np.array_equal(plain.trajectory_data["protest"], protest)

@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 
 from offramp.mechanisms.mobilization import (
     grievance,
+    protest_month,
     protest_share,
     protest_thresholds,
     threshold_cascade,
@@ -67,3 +68,21 @@ def test_a_deal_below_reservation_points_adds_grievance():
 def test_thresholds_stay_in_unit_interval(base, grievances):
     t = protest_thresholds(base, grievances)
     assert np.all((t >= 0) & (t <= 1))
+
+
+@given(
+    arrays(np.float64, (4, 30), elements=st.floats(-1, 2)),
+    arrays(np.float64, (4, 30), elements=st.floats(0, 1)),
+    arrays(np.float64, (4, 30), elements=st.floats(-0.5, 1.5)),
+    arrays(np.float64, 4, elements=st.floats(0, 1)),
+    st.booleans(),
+)
+def test_fused_monthly_protest_equals_its_definition(demand, hardship, base, legit, contested):
+    weights = np.linspace(1, 2, 30)
+    weights /= weights.sum()
+    deal = np.full(4, 0.8)
+    fused = protest_month(demand, weights, hardship, base, legit, deal, 1.5, contested)
+    g = grievance(hardship, legit, np.clip(demand, 0, 1), deal, 1.5, contested)
+    thresholds = protest_thresholds(base, g)
+    expected = [threshold_cascade(row, weights) for row in thresholds]
+    np.testing.assert_allclose(fused, expected, atol=1e-9)

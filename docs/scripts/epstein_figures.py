@@ -41,8 +41,10 @@ def figure_outbursts() -> None:
 
 def outburst_table() -> None:
     print("Outburst statistics, 40 runs x 2,900 steps after burn-in, level 50 actives")
-    print(f"{'rounding':8} {'per 1000':>9} {'wait mean':>10} {'wait sd':>8} {'wait med':>9} "
-          f"{'peak':>6} {'duration':>9} {'total act.':>11}")  # fmt: skip
+    print(
+        f"{'rounding':8} {'per 1000':>9} {'wait mean':>10} {'wait sd':>8} {'wait med':>9} "
+        f"{'peak':>6} {'duration':>9} {'total act.':>11}"
+    )
     for rounding in ("round", "floor", "exact"):
         params = EpsteinParameters.epstein_run1(rounding=rounding)
         active = simulate(params, n_runs=40, steps=3000, seed=1)["active"][:, 100:]
@@ -69,8 +71,9 @@ def figure_legitimacy_shock() -> None:
     gradual = np.full(steps, 0.9)
     gradual[t0:] = np.maximum(0.7, 0.9 - 0.2 * (np.arange(steps - t0) + 1) / 150)
     params = EpsteinParameters.epstein_run1()
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.5), sharex=True,
-                                      gridspec_kw={"height_ratios": [3, 1]})  # fmt: skip
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(9, 5.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
+    )
     for path, label, colour in ((sudden, "sudden", "tab:red"), (gradual, "gradual", "tab:blue")):
         share = simulate(params, n_runs=30, steps=steps, seed=3, legitimacy=path)["active_share"]
         top.plot(share[0], color=colour, lw=0.9, label=f"{label}: run 0")

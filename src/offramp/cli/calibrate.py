@@ -1,9 +1,249 @@
-"""`offramp calibrate` (being written)."""
+"""``offramp calibrate``, ``offramp assumptions`` and ``offramp backtest``.
+
+Presentation only: the numbers come from :mod:`offramp.calibration` and
+:mod:`offramp.scenario.assumptions`.
+"""
 
 from __future__ import annotations
 
+import json
+from typing import Annotated, Any
+
 import typer
+
+from offramp.cli.errors import EXIT_USER_ERROR, fail_on_user_error
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's command(s) to the `offramp` app."""
+    """Add this module's commands to the `offramp` app."""
+    app.command("calibrate")(calibrate_command)
+    app.command("assumptions")(assumptions_command)
+    app.command("backtest")(backtest_command)
+
+
+def calibrate_command(
+    scenario: Annotated[
+        str, typer.Argument(help="Scenario whose opinion and battlefield are fitted.")
+    ] = "ukraine-2022",
+    holdout: Annotated[
+        int,
+        typer.Option(
+            "--holdout",
+            "-k",
+            min=0,
+            help="National waves at the end of the fit window predicted from a fit without "
+            "them (0: none).",
+        ),
+    ] = 3,
+    runs: Annotated[
+        int, typer.Option("--runs", min=4, max=512, help="Runs per likelihood evaluation.")
+    ] = 64,
+    forecast_runs: Annotated[
+        int, typer.Option("--forecast-runs", min=20, max=5000, help="Runs of the forecasts.")
+    ] = 200,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Fit opinion to the KIIS series and the front line to liveuamap; forecast a year."""
+    with fail_on_user_error():
+        from offramp.calibration.calibrate import calibrate
+        from offramp.scenario.loading import load_scenario
+
+        loaded = load_scenario(scenario)
+        try:
+            result = calibrate(
+                loaded, holdout=holdout, runs=runs, forecast_runs=forecast_runs, seed=seed
+            )
+        except ValueError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(EXIT_USER_ERROR) from None
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    _print_calibration(result)
+
+
+def assumptions_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sets as JSON.")] = False,
+) -> None:
+    """List the assumption sets (each side of the debate) with every value's source."""
+    with fail_on_user_error():
+        from offramp.scenario.assumptions import assumption_sets
+
+        sets = assumption_sets()
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "name": s.name,
+                        "title": s.title,
+                        "argument": s.argument,
+                        "citations": list(s.citations),
+                        "values": s.values,
+                        "sources": s.sources,
+                        "ranges": {k: list(v) for k, v in s.ranges.items()},
+                    }
+                    for s in sets
+                ],
+                indent=2,
+            )
+        )
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if Console().is_terminal else 150)
+    for chosen in sets:
+        table = Table(
+            title=f"{chosen.name}: {chosen.title}",
+            caption=chosen.argument,
+            caption_justify="left",
+        )
+        table.add_column("parameter", style="bold")
+        table.add_column("value", justify="right")
+        table.add_column("range", justify="right")
+        table.add_column("source")
+        for path in sorted(set(chosen.values) | set(chosen.ranges)):
+            low_high = chosen.ranges.get(path)
+            table.add_row(
+                path,
+                str(chosen.values.get(path, "(scenario)")),
+                "" if low_high is None else f"[{low_high[0]:g}, {low_high[1]:g}]",
+                chosen.sources.get(path, ""),
+            )
+        console.print(table)
+        for citation in chosen.citations:
+            console.print(f"  - {citation}")
+        console.print()
+    console.print("Use one with `offramp run --assumptions NAME`.")
+
+
+def backtest_command(
+    scenario: Annotated[
+        str, typer.Argument(help="A historical scenario (bundled: minsk-2015).")
+    ] = "minsk-2015",
+    runs: Annotated[int | None, typer.Option("--runs", "-n", min=1, help="Runs.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
+    horizon: Annotated[
+        int | None, typer.Option("--horizon", min=1, max=600, help="Months simulated.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Months until war resumed after a historical deal, and where history falls in them."""
+    with fail_on_user_error():
+        from offramp.calibration.backtest import backtest
+        from offramp.scenario.loading import load_scenario
+
+        loaded = load_scenario(scenario)
+        try:
+            result = backtest(loaded, runs=runs, seed=seed, horizon=horizon)
+        except ValueError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(EXIT_USER_ERROR) from None
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    months = result["months_until_war_resumed"]
+    typer.echo(
+        f"{result['scenario']} / {result['policy']}: {result['runs_with_ceasefire']} of "
+        f"{result['runs']} runs reached a ceasefire; war resumed within "
+        f"{result['horizon_months']} months in {100 * (result['p_resumed_by_horizon'] or 0):.0f}%."
+    )
+    if months["median"] is not None:
+        typer.echo(
+            f"Months until war resumed (runs where it did): median {months['median']:.0f} "
+            f"[5%: {months['p05']:.0f}, 95%: {months['p95']:.0f}]; median with censoring: "
+            f"{result['median_months_with_censoring']}."
+        )
+    typer.echo(
+        "Share of ceasefires still holding after "
+        + ", ".join(f"{m} months: {100 * v:.0f}%" for m, v in result["survival"].items())
+    )
+    typer.echo(
+        f"Observed: {result['observed_months']} months (Feb 2015 - Feb 2022), at the "
+        f"{result['observed_percentile']}th percentile of the model's durations."
+    )
+
+
+def _print_calibration(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if Console().is_terminal else 150)
+    fit = Table(
+        title=f"KIIS 'no territorial concessions', national: observed vs simulated "
+        f"({result['scenario']})",
+        caption=f"in-sample RMSE {result['rmse_pp']:.2f} pp (national), "
+        f"{result['rmse_regions_pp']:.2f} pp (regional waves); * sample size not published, "
+        f"1,000 assumed",
+    )
+    for column in ("wave", "observed, %", "simulated, %", "n"):
+        fit.add_column(column, justify="right")
+    for row in result["fit"]:
+        fit.add_row(
+            row["date"],
+            f"{row['observed']:.0f}",
+            f"{row['simulated']:.1f}",
+            f"{row['n']}{'*' if row['n_assumed'] else ''}",
+        )
+    console.print(fit)
+
+    params = Table(title="Fitted parameters (estimate [5%, 95%])")
+    params.add_column("parameter", style="bold")
+    params.add_column("estimate", justify="right")
+    params.add_column("5%", justify="right")
+    params.add_column("95%", justify="right")
+    for name, stats in {**result["parameters"], **result["territory"]["parameters"]}.items():
+        params.add_row(
+            name, f"{stats['estimate']:.4g}", f"{stats['p05']:.4g}", f"{stats['p95']:.4g}"
+        )
+    console.print(params)
+    fixed = ", ".join(f"{k} = {v:g}" for k, v in result["fixed_parameters"].items())
+    console.print(f"Not fitted (not identified by the series): {fixed}.")
+    console.print(f"Pearson dispersion of the poll fit: {result['dispersion']:.2f}.")
+
+    if result["holdout"]:
+        held = Table(
+            title=f"Held-out waves (fit without the last {len(result['holdout'])}): "
+            f"RMSE {result['holdout_rmse_pp']:.2f} pp"
+        )
+        for column in ("wave", "observed, %", "predicted, %", "error, pp"):
+            held.add_column(column, justify="right")
+        for row in result["holdout"]:
+            held.add_row(
+                row["date"],
+                f"{row['observed']:.0f}",
+                f"{row['predicted']:.1f}",
+                f"{row['error_pp']:+.1f}",
+            )
+        console.print(held)
+
+    forecast = Table(title="Forecast, monthly: median [5%, 95%]")
+    forecast.add_column("month")
+    forecast.add_column("no concessions, %", justify="right")
+    forecast.add_column("territory held, %", justify="right")
+    for opinion_row, line_row in zip(
+        result["forecast"], result["territory"]["forecast"], strict=True
+    ):
+        forecast.add_row(
+            opinion_row["date"],
+            f"{opinion_row['median']:.1f} [{opinion_row['p05']:.1f}, {opinion_row['p95']:.1f}]",
+            f"{line_row['median']:.1f} [{line_row['p05']:.1f}, {line_row['p95']:.1f}]",
+        )
+    console.print(forecast)
+    for row in result["validation"]:
+        console.print(
+            f"Out of sample: KIIS {row['date']} observed {row['observed']:.0f}%, forecast "
+            f"{row['median']:.1f} [{row['p05']:.1f}, {row['p95']:.1f}]"
+            f"{'' if row['inside_band'] else ' (outside the band)'}."
+        )
+    territory = result["territory"]
+    console.print(
+        f"Front line (observed to {territory['observed_through']}): RMSE of the fitted mean "
+        f"path {territory['fit_rmse_pp']:.2f} pp, of one-month changes "
+        f"{territory['one_step_rmse_pp']:.2f} pp."
+    )
+    console.print(
+        f"({result['settings']['seconds']:.1f} s; docs/calibration.md explains the method.)"
+    )

@@ -54,6 +54,15 @@ def run(
             "--horizon", min=1, max=600, help="Months to simulate [default: the scenario's, 120]."
         ),
     ] = None,
+    assumptions: Annotated[
+        str | None,
+        typer.Option(
+            "--assumptions",
+            "-a",
+            help="An assumption set (see `offramp assumptions`) or an overlay TOML file, "
+            "applied to the scenario.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run the policies side by side and print their outcomes with intervals."""
@@ -63,6 +72,10 @@ def run(
         from offramp.study import run_study
 
         loaded = load_scenario(scenario)
+        if assumptions is not None:
+            from offramp.scenario.assumptions import apply_assumptions
+
+            loaded = apply_assumptions(loaded, assumptions)
         chosen = policy or loaded.policy_names
         with policy_progress(len(chosen), enabled=sys.stderr.isatty()) as advance:
             study = run_study(
@@ -71,6 +84,7 @@ def run(
                 runs=runs,
                 seed=seed,
                 horizon=horizon,
+                assumptions=assumptions or "scenario",
                 on_policy_done=advance,
             )
     if as_json:

@@ -29,6 +29,7 @@ from offramp.engine.results import Results
 from offramp.mechanisms import (
     bargaining,
     battlefield,
+    epstein,
     leadership,
     mobilization,
     opinion,
@@ -36,7 +37,7 @@ from offramp.mechanisms import (
     ratification,
 )
 from offramp.rng import run_generator
-from offramp.scenario.schema import Policy, Scenario
+from offramp.scenario.schema import EpsteinSettings, Policy, Scenario
 
 WAR, CEASEFIRE = 0, 1
 DEAL_NONE, DEAL_CESSION, DEAL_ARMISTICE = 0, 1, 2
@@ -140,8 +141,11 @@ def _run(
     approval = P["leadership.initial_approval"].copy()
     demand = np.broadcast_to(P.demand, (n, P.n_agents)).copy()
     order = np.broadcast_to(np.argsort(P.demand, kind="stable"), (n, P.n_agents)).copy()
-    sensitivity = np.exp(P["opinion.weariness_heterogeneity"][:, None] * draws.sensitivity)
-    sensitivity /= np.exp(0.5 * P["opinion.weariness_heterogeneity"][:, None] ** 2)  # mean 1
+    sensitivity = opinion.weariness_sensitivity(
+        P["opinion.weariness_heterogeneity"][:, None], draws.sensitivity
+    )
+    best_territory = territory.copy()
+    stalemate = np.zeros(n)
     hardship = P["mobilization.hardship"][:, None] * draws.hardship
     base_threshold = (
         P["mobilization.threshold_mean"][:, None]
@@ -163,7 +167,7 @@ def _run(
     resumed_by_repudiation = np.zeros(n, dtype=bool)
     successor_decided = np.zeros(n, dtype=bool)
     leader_removed_month = np.full(n, -1)
-    removal_cause = np.zeros(n, dtype=np.int8)  # 0 none, 1 hazard (protest), 2 election
+    removal_cause = np.zeros(n, dtype=np.int8)  # 0 none, 1 hazard, 2 election
     instability_left = np.zeros(n)
     months_instability = np.zeros(n)
     months_at_war = np.zeros(n)
@@ -173,6 +177,13 @@ def _run(
     casualties_invader = np.zeros(n)
 
     record = {name: np.empty((n, horizon + 1)) for name in TRAJECTORY_VARIABLES}
+
+    spatial, spatial_settings, spatial_steps = None, None, 0
+    if scenario.mobilization.model == "epstein":
+        settings = scenario.mobilization.epstein
+        spatial_settings = epstein_parameters(settings)
+        spatial_steps = settings.steps_per_month
+        spatial = epstein.init_state(spatial_settings, seed=seed, runs=P.runs)
 
     d_lethality = P["battlefield.defender_lethality"]
     a_lethality = P["battlefield.invader_lethality"]
@@ -269,15 +280,24 @@ def _run(
         casualties_invader += 1000.0 * lost_invader
         months_at_war += at_war
 
-        # 3. opinion
+        # 3. opinion (weariness follows the months of stalemate when opinion.stalemate_lag > 0)
+        new_stalemate, new_best, gain = opinion.update_stalemate(
+            stalemate, best_territory, territory
+        )
+        stalemate = np.where(at_war, new_stalemate, stalemate)
+        best_territory = np.where(at_war, new_best, best_territory)
+        weariness = opinion.stalemate_weariness(
+            P["opinion.weariness"], stalemate, P["opinion.stalemate_lag"]
+        )
         rally = at_war & (uniform[:, UNIFORM_RALLY] < P["opinion.rally_probability"])
         shift = P["opinion.rally_size"] * rally + P["opinion.peace_recovery"] * ~at_war
+        shift = shift + P["opinion.success_rally"] * gain * at_war
         demand, order, refusing = opinion.opinion_month(
             demand,
             order,
             weight,
             sensitivity,
-            P["opinion.weariness"] * at_war,
+            weariness * at_war,
             shift,
             P["opinion.confidence"],
             P["opinion.influence"],
@@ -350,17 +370,23 @@ def _run(
         )
 
         # 6. mobilization: a deal on the table or in force adds its shortfall to grievance
-        contested = deal_active | signing_now
-        protest = mobilization.protest_month(
-            demand,
-            weight,
-            hardship,
-            base_threshold,
-            legit,
-            deal_judged,
-            P["mobilization.deal_gap_weight"],
-            contested,
-        )
+        if spatial is not None:
+            # Epstein's citizens see the deal only through legitimacy; the month's protest is
+            # the peak active share of its activation rounds.
+            spatial, path = epstein.step(spatial, spatial_settings, legit, spatial_steps)
+            protest = path.active_share.max(axis=1)
+        else:
+            contested = deal_active | signing_now
+            protest = mobilization.protest_month(
+                demand,
+                weight,
+                hardship,
+                base_threshold,
+                legit,
+                deal_judged,
+                P["mobilization.deal_gap_weight"],
+                contested,
+            )
         peak_protest = np.maximum(peak_protest, protest)
 
         # 7. leadership
@@ -487,6 +513,7 @@ def _run(
         "casualties": casualties_defender + casualties_invader + civilian,
         "deal_signed": deal_signed,
         "deal_support": deal_support_at_signing,
+        "deal_territory": np.where(deal_signed, deal_territory, np.nan),
         "deal_ratified": deal_ratified,
         "ceasefire_month": _missing_as_nan(ceasefire_month),
         "war_resumed": war_resumed_month >= 0,
@@ -498,7 +525,7 @@ def _run(
         "resumed_by_repudiation": resumed_by_repudiation,
         "leader_removed": leader_removed_month >= 0,
         "leader_removed_month": _missing_as_nan(leader_removed_month),
-        "removal_cause": np.array(["", "protest", "election"])[removal_cause],
+        "removal_cause": np.array(["", "hazard", "election"])[removal_cause],
         "peak_protest": peak_protest,
         "months_instability": months_instability,
     }
@@ -509,6 +536,23 @@ def _run(
         scenario=scenario,
         seed=seed,
         horizon=horizon,
+    )
+
+
+def epstein_parameters(settings: EpsteinSettings) -> epstein.EpsteinParameters:
+    """The spatial protest model's parameters from a scenario's ``[mobilization.epstein]``."""
+    return epstein.EpsteinParameters(
+        width=settings.grid,
+        height=settings.grid,
+        citizen_density=settings.citizen_density,
+        cop_density=settings.cop_density,
+        vision=settings.vision,
+        k=settings.k,
+        threshold=settings.threshold,
+        max_jail_term=settings.max_jail_term,
+        rounding=settings.rounding,
+        neighbourhood=settings.neighbourhood,
+        jailed_keep_cell=settings.jailed_keep_cell,
     )
 
 

@@ -149,16 +149,17 @@ def _protest_rows(demand, weights, hardship, base, legitimacy, deal_territory, d
     out = np.zeros(runs)
     for r in numba.prange(runs):  # pragma: no cover - compiled
         row = np.empty(n)
-        lowest = 1.0
+        instigators = 0.0
         for k in range(n):
             reservation = min(max(demand[r, k], 0.0), 1.0)
             g = hardship[r, k] * (1.0 - legitimacy[r])
             g += deal_gap[r] * max(reservation - deal_territory[r], 0.0)
             theta = min(max(base[r, k] - g, 0.0), 1.0)
             row[k] = theta
-            lowest = min(lowest, theta)
-        if lowest <= TOLERANCE:
-            out[r] = _cascade_one(row, weights)
+            if theta <= TOLERANCE:
+                instigators += weights[k]
+        if instigators > 0.0:
+            out[r] = _cascade_from(row, weights, instigators)
     return out
 
 
@@ -169,6 +170,21 @@ def _cascade_rows(thresholds, weights):
     for r in numba.prange(runs):  # pragma: no cover - compiled
         out[r] = _cascade_one(thresholds[r], weights)
     return out
+
+
+@numba.njit(cache=True)
+def _cascade_from(row, weights, share):  # pragma: no cover - compiled
+    # Most months' cascades stop after a few rounds: run the synchronous map itself (one
+    # cheap pass per round) and sort only when it is still moving after a few rounds.
+    for _ in range(6):
+        nxt = 0.0
+        for k in range(row.shape[0]):
+            if row[k] <= share + TOLERANCE:
+                nxt += weights[k]
+        if nxt <= share + TOLERANCE:
+            return min(nxt, 1.0)
+        share = nxt
+    return _cascade_one(row, weights)
 
 
 @numba.njit(cache=True)

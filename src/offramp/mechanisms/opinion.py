@@ -29,6 +29,27 @@ relative to the spread of opinions, several clusters when it is small. In one di
 agents within :math:`\epsilon` of a sorted agent form a contiguous window, so one update is
 a sort (incremental, opinions change little in a month) and two sweeps: O(n) per run.
 
+**Weariness driven by the battlefield (optional).** Support for a war follows the public's
+expectation of success (Gelpi, Feaver & Reifler 2009), not only its cost. The engine counts
+the months :math:`m_t` since the defender last held its largest share of territory so far
+(the length of the current "drawdown" of the front line: zero in a month the defender
+reaches a new best, one more each month at war it does not). With a lag
+:math:`\lambda > 0` (``opinion.stalemate_lag``) the month's weariness rate is
+
+.. math::
+
+    \omega_t = \omega \, g(m_t / \lambda), \qquad g(u) = \big(u\, e^{1 - u}\big)^2,
+
+a gamma-distributed lag (Schmidt 1974) that is zero while the defender advances, peaks at
+:math:`\omega` after :math:`\lambda` months of stalemate (disappointment) and fades as the
+stalemate becomes the new normal (adaptation). With :math:`\lambda = 0` the rate is the
+constant :math:`\omega` of the original model. Success works the other way: in a month the
+defender passes its best share by :math:`\Delta^+_t`, every demand rises by
+:math:`\gamma \Delta^+_t` (``opinion.success_rally``; Gelpi, Feaver & Reifler's
+"perceived success"; the September 2022 Kharkiv counteroffensive is the case in point).
+The shape exponent 2 is fixed, not fitted: with exponent 1 the response is too slow to end
+(the KIIS series levels off at about 52% from mid-2024), see ``docs/calibration.md``.
+
 References
 ----------
 Hegselmann, R., & Krause, U. (2002). Opinion dynamics and bounded confidence: models,
@@ -36,6 +57,10 @@ analysis and simulation. *JASSS* 5(3).
 Deffuant, G., Neau, D., Amblard, F., & Weisbuch, G. (2000). Mixing beliefs among
 interacting agents. *Advances in Complex Systems* 3, 87-98.
 Mueller, J. E. (1973). *War, Presidents and Public Opinion*. Wiley.
+Gelpi, C., Feaver, P. D., & Reifler, J. (2009). *Paying the Human Costs of War*. Princeton
+University Press.
+Schmidt, P. (1974). A modification of the Almon distributed lag. *Journal of the American
+Statistical Association* 69(347), 679-681.
 Kyiv International Institute of Sociology (2022-2025). Omnibus surveys on territorial
 concessions (see ``offramp data show kiis_no_concessions``).
 """
@@ -87,7 +112,47 @@ def reservation_point(demand: ArrayLike) -> NDArray[np.float64]:
 
 def refusing_share(demand: ArrayLike, weight: ArrayLike) -> NDArray[np.float64]:
     """Weighted share of agents refusing any concession (demand >= 1), along the last axis."""
-    return (np.asarray(demand) >= 1.0) @ np.asarray(weight, dtype=float)
+    # Row-wise sum rather than a matrix product, so a run's value does not depend on how
+    # many runs share the call (BLAS blocks differently by row count).
+    return ((np.asarray(demand) >= 1.0) * np.asarray(weight, dtype=float)).sum(axis=-1)
+
+
+def weariness_sensitivity(
+    heterogeneity: ArrayLike, standard_normal: ArrayLike
+) -> NDArray[np.float64]:
+    """Agents' log-normal weariness sensitivities with mean 1: ``exp(sigma N - sigma^2 / 2)``."""
+    sigma = np.asarray(heterogeneity, dtype=float)
+    return np.exp(sigma * np.asarray(standard_normal, dtype=float) - 0.5 * sigma**2)
+
+
+def update_stalemate(
+    stalemate: ArrayLike, best_territory: ArrayLike, territory: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """News from the front: months of stalemate, the best share so far, and this month's gain.
+
+    A month whose share reaches the best so far resets the count to zero; any other month
+    adds one. The gain is how far the share rose above the previous best (zero otherwise).
+    Call it once per month at war.
+    """
+    x = np.asarray(territory, dtype=float)
+    best = np.asarray(best_territory, dtype=float)
+    advanced = x >= best
+    months = np.where(advanced, 0.0, np.asarray(stalemate, dtype=float) + 1.0)
+    new_best = np.maximum(best, x)
+    return months, new_best, new_best - best
+
+
+def stalemate_weariness(rate: ArrayLike, stalemate: ArrayLike, lag: ArrayLike) -> NDArray:
+    """This month's weariness rate ``omega * g(m / lag)``, ``g(u) = (u e^(1-u))^2``.
+
+    ``lag = 0`` switches the battlefield dependence off (the rate is ``omega``).
+    """
+    rate = np.asarray(rate, dtype=float)
+    lag = np.asarray(lag, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = np.asarray(stalemate, dtype=float) / np.where(lag > 0, lag, 1.0)
+    response = (u * np.exp(1.0 - u)) ** 2
+    return np.where(lag > 0, rate * response, rate)
 
 
 def war_weariness(

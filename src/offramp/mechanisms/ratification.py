@@ -60,7 +60,9 @@ def deal_support(
     """
     r = np.asarray(reservation_points, dtype=float)
     meets = r <= np.asarray(judged, dtype=float)[..., None]
-    return meets @ np.asarray(weights, dtype=float)
+    # A row-wise sum, not a matrix product: BLAS's result for a row depends on how many rows
+    # it is given, and a run's result must not depend on the chunk it is simulated in.
+    return (meets * np.asarray(weights, dtype=float)).sum(axis=-1)
 
 
 def win_set_floor(reservation_points: ArrayLike, weights: ArrayLike) -> NDArray[np.float64]:

@@ -402,6 +402,16 @@ class Opinion(Section):
         source="Gelpi, Feaver & Reifler 2009 (expectations of success); fitted: "
         "docs/calibration.md",
     )
+    success_rally: float = parameter(
+        0.0,
+        description="Rise of every agent's demand per unit of territory share the defender "
+        "gains beyond its best so far (battlefield success raises what the public demands).",
+        unit="1/share",
+        ge=0,
+        le=100,
+        source="Gelpi, Feaver & Reifler 2009 (expectations of success); fitted: "
+        "docs/calibration.md",
+    )
     peace_recovery: float = parameter(
         0.0,
         description="Monthly rise of demand during a ceasefire (resentment of the loss).",
@@ -472,11 +482,93 @@ class Ratification(Section):
     )
 
 
+class EpsteinSettings(Section):
+    """Settings of the spatial protest model (``mobilization.model = "epstein"``)."""
+
+    grid: int = parameter(
+        20, description="Side of the square torus, in sites.", unit="sites", ge=5, le=1000
+    )
+    steps_per_month: int = parameter(
+        10,
+        description="Activation rounds of the spatial model per model month.",
+        unit="steps/month",
+        ge=1,
+        le=1000,
+    )
+    citizen_density: float = parameter(
+        0.7,
+        description="Share of sites holding a citizen.",
+        unit="share",
+        ge=0,
+        le=1,
+        source="Epstein 2002; Mesa's example",
+    )
+    cop_density: float = parameter(
+        0.04,
+        description="Share of sites holding a cop.",
+        unit="share",
+        ge=0,
+        le=1,
+        source="Epstein 2002, Table 2 runs",
+    )
+    vision: int = parameter(
+        4, description="Radius of citizens' and cops' vision.", unit="sites", ge=1, le=100
+    )
+    k: float = parameter(
+        2.3,
+        description="Arrest-probability constant.",
+        unit="",
+        ge=0,
+        le=100,
+        source="Epstein 2002",
+    )
+    threshold: float = parameter(
+        0.1,
+        description="Activation threshold T on G - N.",
+        unit="",
+        ge=0,
+        le=1,
+        source="Epstein 2002",
+    )
+    max_jail_term: int = parameter(
+        30,
+        description="Longest jail term.",
+        unit="steps",
+        ge=0,
+        le=10_000,
+        source="Epstein 2002",
+    )
+    rounding: Literal["exact", "floor", "round"] = Field(
+        "round",
+        description="How C/A enters the arrest probability: as printed, NetLogo's floor, or "
+        "Mesa's round (the literal formula produces no outbursts).",
+    )
+    neighbourhood: Literal["von_neumann", "moore", "euclidean"] = Field(
+        "von_neumann", description="Shape of the vision neighbourhood."
+    )
+    jailed_keep_cell: bool = Field(False, description="Whether jailed citizens keep their site.")
+
+    @model_validator(mode="after")
+    def _vision_fits_the_grid(self) -> EpsteinSettings:
+        if 2 * self.vision + 1 > self.grid:
+            raise ValueError(
+                f"vision {self.vision} does not fit a {self.grid}x{self.grid} torus "
+                f"(at most {(self.grid - 1) // 2})"
+            )
+        if self.citizen_density + self.cop_density > 1:
+            raise ValueError("citizen_density + cop_density must not exceed 1")
+        return self
+
+
 class Mobilization(Section):
-    model: Literal["threshold"] = Field(
+    model: Literal["threshold", "epstein"] = Field(
         "threshold",
         description="Protest model: 'threshold' is the Granovetter cascade over the opinion "
-        "agents.",
+        "agents; 'epstein' is Epstein's spatial civil-violence model (its own citizens and "
+        "cops on a torus), driven each month by the government's legitimacy.",
+    )
+    epstein: EpsteinSettings = Field(
+        default_factory=EpsteinSettings, description="Settings of the spatial model."
     )
     threshold_mean: float = parameter(
         0.45,
