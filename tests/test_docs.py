@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from offramp.mechanisms import MECHANISMS
 from offramp.scenario.reference import parameter_reference_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,15 +21,7 @@ def test_parameter_reference_is_up_to_date():
 def test_every_mechanism_has_a_page_and_a_cited_docstring():
     import importlib
 
-    for name in (
-        "battlefield",
-        "patrons",
-        "bargaining",
-        "opinion",
-        "ratification",
-        "mobilization",
-        "leadership",
-    ):
+    for name in MECHANISMS:
         module = importlib.import_module(f"offramp.mechanisms.{name}")
         assert "References" in (module.__doc__ or ""), name
         assert (ROOT / "docs" / "mechanisms" / f"{name}.md").exists(), name

@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from offramp.analysis.summary import quantiles
+from offramp.analysis.summary import quantiles, trajectory_bands
 from offramp.cli.main import app
 from offramp.engine.parameters import numeric_parameters
 from offramp.report import study_report, write_study_report
-from offramp.report.figures import ReportFigure, study_figures, trajectory_bands
-from offramp.report.parameters import PARAMETER_SECTIONS, scenario_parameters
+from offramp.report.figures import ReportFigure, study_figures
+from offramp.report.parameters import scenario_parameters
+from offramp.scenario.schema import PARAMETER_SECTIONS
 from offramp.study import Study, run_study
 
 runner = CliRunner()

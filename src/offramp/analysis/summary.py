@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,6 +39,29 @@ def quantiles(values: ArrayLike, which: tuple[str, ...] = ("median", "p05", "p95
         else:
             raise ValueError(f"unknown statistic {name!r}; use mean, median or pNN")
     return out
+
+
+BAND_STATISTICS = ("p05", "p25", "median", "p75", "p95")
+
+
+def trajectory_bands(values: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
+    """Month-by-month median and percentiles of a (runs, months + 1) trajectory.
+
+    Parameters
+    ----------
+    values : ndarray, shape (runs, months + 1)
+        One trajectory per run (``Results.trajectory_data[name]``).
+
+    Returns
+    -------
+    dict
+        ``p05, p25, median, p75, p95``: arrays over months, each computed with :func:`quantiles`.
+    """
+    per_month = [quantiles(values[:, month], BAND_STATISTICS) for month in range(values.shape[1])]
+    return {
+        statistic: np.array([np.nan if q[statistic] is None else q[statistic] for q in per_month])
+        for statistic in BAND_STATISTICS
+    }
 
 
 def _share(flags: pd.Series) -> float | None:

@@ -125,9 +125,9 @@ def calibrate(
             "observed": _pct(row.observed),
             **_band(shares[:, row.month]),
             "inside_band": bool(
-                np.percentile(shares[:, row.month], 5)
+                (band := quantiles(shares[:, row.month], ("p05", "p95")))["p05"]
                 <= row.observed
-                <= np.percentile(shares[:, row.month], 95)
+                <= band["p95"]
             ),
         }
         for row in later.itertuples()

@@ -16,18 +16,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel
 
 from offramp.mechanisms.opinion import initial_demand
-from offramp.scenario.schema import Policy, Scenario
-
-MECHANISM_SECTIONS = (
-    "territory",
-    "battlefield",
-    "patrons",
-    "bargaining",
-    "opinion",
-    "ratification",
-    "mobilization",
-    "leadership",
-)
+from offramp.scenario.schema import PARAMETER_SECTIONS, Policy, Scenario
 
 
 @dataclass(frozen=True)
@@ -63,7 +52,7 @@ class CompiledParameters:
 def numeric_parameters(scenario: Scenario, policy: Policy) -> dict[str, float]:
     """Dotted path -> value of every numeric parameter of the scenario and the policy."""
     flat: dict[str, float] = {}
-    for section in MECHANISM_SECTIONS:
+    for section in PARAMETER_SECTIONS:
         _flatten(getattr(scenario, section), section, flat)
     _flatten(policy, "policy", flat)
     flat["population.demand_spread"] = scenario.population.demand_spread

@@ -388,10 +388,4 @@ def write_exploration_report(root: Path, out: Path, figures_dir: Path | None = N
     from offramp.explore import open_store
 
     text, figures = exploration_report(open_store(root))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    written = [out]
-    if figures_dir is not None:
-        for figure in figures:
-            written.extend(figure.save(figures_dir))
-    return written
+    return html.write_report(text, figures, out, figures_dir)

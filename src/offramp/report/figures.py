@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from offramp.analysis.summary import quantiles
+from offramp.analysis.summary import trajectory_bands
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from offramp.study import Study
 
 # The fan chart's bands: the median, the central 50% and the central 90% of runs.
-BAND_STATISTICS = ("p05", "p25", "median", "p75", "p95")
 
 PERCENT = 100.0
 
@@ -74,27 +73,6 @@ def policy_colors(names: Sequence[str]) -> dict[str, str]:
     return {
         name: "#{:02x}{:02x}{:02x}".format(*(int(255 * c) for c in palette[i % 10]))
         for i, name in enumerate(names)
-    }
-
-
-def trajectory_bands(values: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
-    """Month-by-month median and percentiles of a (runs, months + 1) trajectory.
-
-    Parameters
-    ----------
-    values : ndarray, shape (runs, months + 1)
-        One trajectory per run (``Results.trajectory_data[name]``).
-
-    Returns
-    -------
-    dict
-        ``p05, p25, median, p75, p95``: arrays over months, each computed with
-        :func:`offramp.analysis.summary.quantiles`, the project's one quantile function.
-    """
-    per_month = [quantiles(values[:, month], BAND_STATISTICS) for month in range(values.shape[1])]
-    return {
-        statistic: np.array([np.nan if q[statistic] is None else q[statistic] for q in per_month])
-        for statistic in BAND_STATISTICS
     }
 
 

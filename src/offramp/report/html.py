@@ -11,6 +11,7 @@ import base64
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from offramp.report.figures import ReportFigure
@@ -35,6 +36,19 @@ footer { margin-top: 3rem; color: #6a737d; font-size: 0.8rem; }
 """
 
 PERCENT = 100.0
+
+
+def write_report(
+    text: str, figures: Iterable[ReportFigure], out: Path, figures_dir: Path | None
+) -> list[Path]:
+    """Write the HTML page, and each figure as PNG and SVG into ``figures_dir`` if given."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    written = [out]
+    if figures_dir is not None:
+        for figure in figures:
+            written.extend(figure.save(figures_dir))
+    return written
 
 
 def page(title: str, sections: Iterable[str], footer: str) -> str:

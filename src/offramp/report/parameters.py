@@ -12,20 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from offramp.scenario.schema import ASSUMPTION, Scenario
-
-# The scenario sections whose numbers are model parameters (population regions are
-# described in the scenario's sources and are not per-run parameters of the engine).
-PARAMETER_SECTIONS = (
-    "territory",
-    "battlefield",
-    "patrons",
-    "bargaining",
-    "opinion",
-    "ratification",
-    "mobilization",
-    "leadership",
-)
+from offramp.scenario.schema import ASSUMPTION, PARAMETER_SECTIONS, Scenario
 
 
 @dataclass(frozen=True)

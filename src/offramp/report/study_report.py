@@ -124,10 +124,4 @@ def write_study_report(study: Study, out: Path, figures_dir: Path | None = None)
         Every file written, the report first.
     """
     text, figures = study_report(study)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    written = [out]
-    if figures_dir is not None:
-        for figure in figures:
-            written.extend(figure.save(figures_dir))
-    return written
+    return html.write_report(text, figures, out, figures_dir)

@@ -29,19 +29,10 @@ from offramp.scenario.loading import (
     read_scenario_table,
     validate_scenario,
 )
-from offramp.scenario.schema import ASSUMPTION, Scenario
+from offramp.scenario.schema import ASSUMPTION, PARAMETER_SECTIONS, Scenario
 
 BUNDLED_PACKAGE = "offramp.assumptions"
-OVERLAY_SECTIONS = (
-    "territory",
-    "battlefield",
-    "patrons",
-    "bargaining",
-    "opinion",
-    "ratification",
-    "mobilization",
-    "leadership",
-)
+OVERLAY_SECTIONS = PARAMETER_SECTIONS
 _META_TABLES = ("about", "sources", "ranges")
 
 

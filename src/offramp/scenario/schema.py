@@ -18,6 +18,18 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 ASSUMPTION = "assumption"
 
+# The sections of a scenario whose numbers are the mechanisms' parameters.
+PARAMETER_SECTIONS = (
+    "territory",
+    "battlefield",
+    "patrons",
+    "bargaining",
+    "opinion",
+    "ratification",
+    "mobilization",
+    "leadership",
+)
+
 
 def parameter(
     default: Any,

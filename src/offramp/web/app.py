@@ -336,7 +336,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     def get_charts(job_id: str) -> dict[str, Any]:
         """Per policy: the territory fan (month-by-month median, 50% and 90% bands) and the
         runs' territory at the horizon and peak protest."""
-        from offramp.report.figures import trajectory_bands
+        from offramp.analysis.summary import trajectory_bands
 
         study = _job(job_id, finished=True).study
         assert study is not None
