@@ -24,9 +24,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(data_app, name="data")
-for _module in (calibrate, explore, report, serve):
-    _module.register(app)
 
 ScenarioArgument = Annotated[
     str,
@@ -127,6 +124,12 @@ def scenarios() -> None:
         loaded = load_scenario(name)
         table.add_row(name, loaded.meta.start, ", ".join(loaded.policy_names), loaded.meta.title)
     Console().print(table)
+
+
+# After the core verbs, so that `offramp --help` lists run, validate and scenarios first.
+for _module in (explore, calibrate, report, serve):
+    _module.register(app)
+app.add_typer(data_app, name="data")
 
 
 def main() -> None:  # pragma: no cover - entry point
