@@ -7,6 +7,7 @@ Presentation only: the numbers come from :mod:`offramp.calibration` and
 from __future__ import annotations
 
 import json
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -47,13 +48,15 @@ def calibrate_command(
     """Fit opinion to the KIIS series and the front line to liveuamap; forecast a year."""
     with fail_on_user_error():
         from offramp.calibration.calibrate import calibrate
+        from offramp.cli.progress import working
         from offramp.scenario.loading import load_scenario
 
         loaded = load_scenario(scenario)
         try:
-            result = calibrate(
-                loaded, holdout=holdout, runs=runs, forecast_runs=forecast_runs, seed=seed
-            )
+            with working("fitting opinion and the front line...", sys.stderr.isatty()):
+                result = calibrate(
+                    loaded, holdout=holdout, runs=runs, forecast_runs=forecast_runs, seed=seed
+                )
         except ValueError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(EXIT_USER_ERROR) from None
@@ -133,11 +136,13 @@ def backtest_command(
     """Months until war resumed after a historical deal, and where history falls in them."""
     with fail_on_user_error():
         from offramp.calibration.backtest import backtest
+        from offramp.cli.progress import working
         from offramp.scenario.loading import load_scenario
 
         loaded = load_scenario(scenario)
         try:
-            result = backtest(loaded, runs=runs, seed=seed, horizon=horizon)
+            with working(f"simulating {scenario}...", sys.stderr.isatty()):
+                result = backtest(loaded, runs=runs, seed=seed, horizon=horizon)
         except ValueError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(EXIT_USER_ERROR) from None

@@ -7,6 +7,18 @@ from contextlib import contextmanager
 
 
 @contextmanager
+def working(message: str, enabled: bool = True) -> Iterator[None]:
+    """A spinner with elapsed time on standard error, for steps without countable parts."""
+    if not enabled:
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
+
+
+@contextmanager
 def policy_progress(total: int, enabled: bool = True) -> Iterator[Callable[[str], None]]:
     """A Rich progress bar on standard error, advanced once per finished policy."""
     if not enabled:
