@@ -7,12 +7,11 @@ reference, not how lucky a draw must be.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-
 import numpy as np
 import pytest
 
 from offramp.mechanisms.epstein import EpsteinParameters, outbursts, simulate
+from offramp.validation.mesa_epstein import mesa_batch
 
 pytestmark = pytest.mark.slow
 
@@ -71,25 +70,6 @@ def test_epstein_run_shows_punctuated_equilibrium():
     assert exact["max_active"] < OUTBURST_LEVEL
 
 
-def _mesa_run(args: tuple[int, int, dict]) -> tuple[np.ndarray, np.ndarray]:
-    seed, steps, kwargs = args
-    from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
-
-    model = EpsteinCivilViolence(seed=seed, **kwargs)
-    active, jailed = [], []
-    for _ in range(steps):
-        model.step()
-        active.append(model.ACTIVE)
-        jailed.append(model.ARRESTED)
-    return np.array(active), np.array(jailed)
-
-
-def _mesa_batch(seeds: int, steps: int, kwargs: dict) -> tuple[np.ndarray, np.ndarray]:
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(_mesa_run, [(s, steps, kwargs) for s in range(seeds)]))
-    return np.array([r[0] for r in results]), np.array([r[1] for r in results])
-
-
 @pytest.mark.parametrize(
     ("label", "mesa_kwargs", "params"),
     [
@@ -115,7 +95,7 @@ def test_agrees_with_mesa(label, mesa_kwargs, params):
     from scipy.stats import ks_2samp, mannwhitneyu
 
     steps = 60
-    mesa_active, mesa_jailed = _mesa_batch(20, steps, mesa_kwargs)
+    mesa_active, mesa_jailed = mesa_batch(20, steps, mesa_kwargs)
     ours = simulate(params, n_runs=200, steps=steps, seed=2002)
     pairs = {
         "mean active": (mesa_active.mean(1), ours["active"].mean(1)),

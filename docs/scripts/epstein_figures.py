@@ -6,7 +6,6 @@ processes). Writes PNGs into ``docs/images/`` and prints the statistics quoted i
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import matplotlib
@@ -17,6 +16,7 @@ import numpy as np  # noqa: E402
 from scipy.stats import ks_2samp, mannwhitneyu  # noqa: E402
 
 from offramp.mechanisms.epstein import EpsteinParameters, outbursts, simulate  # noqa: E402
+from offramp.validation.mesa_epstein import mesa_batch
 
 IMAGES = Path(__file__).resolve().parents[1] / "images"
 LEVEL = 50
@@ -94,19 +94,6 @@ def figure_legitimacy_shock() -> None:
     plt.close(fig)
 
 
-def _mesa_run(args: tuple[int, int, dict]) -> tuple[np.ndarray, np.ndarray]:
-    seed, steps, kwargs = args
-    from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
-
-    model = EpsteinCivilViolence(seed=seed, **kwargs)
-    active, jailed = [], []
-    for _ in range(steps):
-        model.step()
-        active.append(model.ACTIVE)
-        jailed.append(model.ARRESTED)
-    return np.array(active), np.array(jailed)
-
-
 def figure_mesa() -> None:
     """offramp vs Mesa 3.3.1, same rules, per-step mean and 10-90% band over seeds."""
     cases = [
@@ -120,9 +107,8 @@ def figure_mesa() -> None:
     steps, seeds = 100, 24
     fig, axes = plt.subplots(2, 2, figsize=(10, 6), sharex=True)
     for col, (label, kwargs, params) in enumerate(cases):
-        with ProcessPoolExecutor(max_workers=2) as pool:
-            res = list(pool.map(_mesa_run, [(s, steps, kwargs) for s in range(seeds)]))
-        mesa = {"active": np.array([r[0] for r in res]), "jailed": np.array([r[1] for r in res])}
+        mesa_active, mesa_jailed = mesa_batch(seeds, steps, kwargs)
+        mesa = {"active": mesa_active, "jailed": mesa_jailed}
         ours = simulate(params, n_runs=200, steps=steps, seed=2002)
         for row, key in enumerate(("active", "jailed")):
             ax = axes[row, col]

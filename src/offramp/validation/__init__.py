@@ -1,0 +1,1 @@
+"""Peer implementations driven for validation and benchmarks (dev extra only)."""
