@@ -583,16 +583,24 @@ class Mobilization(Section):
         default_factory=EpsteinSettings, description="Settings of the spatial model."
     )
     threshold_mean: float = parameter(
-        0.45,
+        1.3,
         description="Mean of agents' base protest thresholds (share already protesting that "
-        "makes them join), before grievance.",
+        "makes them join), before grievance. Above 1, most people never protest: a threshold "
+        "above 1 is never met.",
         unit="share of population",
         ge=0,
-        le=1,
-        source="Granovetter 1978 (normal thresholds); assumption for the values",
+        le=3,
+        source="Granovetter 1978 (normal thresholds); values: docs/mechanisms/mobilization.md",
     )
     threshold_sd: float = parameter(
-        0.15, description="Standard deviation of base thresholds.", unit="share", ge=0, le=1
+        0.45,
+        description="Standard deviation of base thresholds. Above about 0.4 the equilibrium "
+        "moves continuously with grievance; below it a cascade tips from almost nobody to "
+        "almost everybody (Granovetter 1978).",
+        unit="share",
+        ge=0,
+        le=2,
+        source="Granovetter 1978; assumption for the value",
     )
     hardship: float = parameter(
         0.5,
