@@ -116,3 +116,18 @@ def test_spatial_protest_model_is_selectable_and_chunk_invariant(ukraine):
     # the threshold model's agents are not the spatial model's: protest differs
     plain = simulate(ukraine, "armistice", runs=6, seed=4, horizon=8)
     assert not np.array_equal(plain.trajectory_data["protest"], protest)
+
+
+def test_a_policy_can_set_its_own_ratification_rule(ukraine):
+    """Art. 73 puts a cession to a referendum; a policy that forces it by decree bypasses it."""
+    by_scenario = ukraine.policy("land-for-peace")
+    assert by_scenario.ratification_rule(ukraine.ratification) == "referendum"
+    forced = by_scenario.model_copy(update={"name": "forced", "ratification": "decree"})
+    assert forced.ratification_rule(ukraine.ratification) == "decree"
+    plain = simulate(ukraine, by_scenario, runs=200, seed=3, horizon=24).outcomes
+    decree = simulate(ukraine, forced, runs=200, seed=3, horizon=24).outcomes
+    # the same runs sign (the invader's choice does not depend on the rule) ...
+    assert (plain["deal_signed"] == decree["deal_signed"]).all()
+    # ... and by decree every signed deal is in force, by referendum none at 13% support
+    assert (decree["deal_ratified"] == decree["deal_signed"]).all()
+    assert decree["deal_signed"].any() and not plain["deal_ratified"].any()

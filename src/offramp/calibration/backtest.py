@@ -52,7 +52,7 @@ def backtest(
     from offramp.engine.simulate import simulate
 
     if policy is None:
-        deals = [p.name for p in scenario.policies if p.kind != "fight-on"]
+        deals = [p.name for p in scenario.policies if p.offers_deal]
         if not deals:
             raise ValueError(f"scenario {scenario.meta.name} has no deal policy to backtest")
         policy = deals[0]

@@ -47,7 +47,7 @@ from numpy.typing import NDArray
 
 from offramp.calibration.laplace import hessian, inverse_positive
 from offramp.engine.parameters import compile_parameters
-from offramp.engine.simulate import UNIFORM_RALLY, Draws
+from offramp.engine.draws import UNIFORM_RALLY, Draws
 from offramp.mechanisms import opinion
 
 if TYPE_CHECKING:

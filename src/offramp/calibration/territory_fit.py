@@ -50,7 +50,7 @@ _PROBE = 1e-4
 def fight_on_policy(scenario: Scenario) -> Policy:
     """The scenario's first fight-on policy, or a plain one."""
     for policy in scenario.policies:
-        if policy.kind == "fight-on":
+        if not policy.offers_deal:
             return policy
     return Policy(name="fight-on", kind="fight-on")
 

@@ -15,8 +15,15 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
+from offramp.mechanisms.epstein import EpsteinParameters
 from offramp.mechanisms.opinion import initial_demand
-from offramp.scenario.schema import PARAMETER_SECTIONS, Policy, Scenario
+from offramp.scenario.schema import (
+    PARAMETER_SECTIONS,
+    EpsteinSettings,
+    Mobilization,
+    Policy,
+    Scenario,
+)
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,9 @@ class CompiledParameters:
     """Per-run numeric parameters and the population template shared by all runs.
 
     ``demand`` is one row of agents' initial demands shared by all runs, or one row per run
-    (runs x agents) when population parameters vary between runs.
+    (runs x agents) when population parameters vary between runs. ``ratification_rule`` is
+    the rule the policy's deal is put to; ``epstein`` the spatial protest model's settings
+    when ``mobilization.model = "epstein"`` (None for the threshold cascade).
     """
 
     values: dict[str, NDArray[np.float64]]
@@ -34,8 +43,9 @@ class CompiledParameters:
     region: NDArray[np.int64]
     weight: NDArray[np.float64]
     region_names: tuple[str, ...]
-    cession_rule: str
-    armistice_rule: str
+    ratification_rule: str
+    epstein: EpsteinParameters | None = None
+    epstein_steps: int = 0
 
     def __getitem__(self, key: str) -> NDArray[np.float64]:
         return self.values[key]
@@ -111,9 +121,35 @@ def compile_parameters(
         region=region,
         weight=weight,
         region_names=tuple(r.name for r in regions),
-        cession_rule=scenario.ratification.cession_rule,
-        armistice_rule=scenario.ratification.armistice_rule,
+        ratification_rule=policy.ratification_rule(scenario.ratification),
+        **_spatial_protest(scenario.mobilization),
     )
+
+
+def epstein_parameters(settings: EpsteinSettings) -> EpsteinParameters:
+    """The spatial protest model's parameters from a scenario's ``[mobilization.epstein]``."""
+    return EpsteinParameters(
+        width=settings.grid,
+        height=settings.grid,
+        citizen_density=settings.citizen_density,
+        cop_density=settings.cop_density,
+        vision=settings.vision,
+        k=settings.k,
+        threshold=settings.threshold,
+        max_jail_term=settings.max_jail_term,
+        rounding=settings.rounding,
+        neighbourhood=settings.neighbourhood,
+        jailed_keep_cell=settings.jailed_keep_cell,
+    )
+
+
+def _spatial_protest(mobilization: Mobilization) -> dict[str, object]:
+    if mobilization.model != "epstein":
+        return {}
+    return {
+        "epstein": epstein_parameters(mobilization.epstein),
+        "epstein_steps": mobilization.epstein.steps_per_month,
+    }
 
 
 def _flatten(model: BaseModel, prefix: str, into: dict[str, float]) -> None:

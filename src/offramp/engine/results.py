@@ -59,7 +59,7 @@ class Results:
     @property
     def is_deal_policy(self) -> bool:
         """Whether the policy offers a deal (everything but fight-on)."""
-        return self.scenario.policy(self.policy).kind != "fight-on"
+        return self.scenario.policy(self.policy).offers_deal
 
     @property
     def n_runs(self) -> int:

@@ -63,6 +63,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from offramp.mechanisms.battlefield import projected_force
+
 
 def bargaining_range(
     p: ArrayLike, cost_a: ArrayLike, cost_b: ArrayLike
@@ -186,3 +188,55 @@ def resumption_probability(
     logit = np.asarray(max_hazard) * logit_choice(war_value, temperature)
     extra = np.asarray(preventive_hazard) * np.asarray(preventive, dtype=float)
     return np.clip(logit + extra, 0.0, 1.0)
+
+
+def expected_war_share(
+    invader_share: ArrayLike, p_defender: ArrayLike, war_aim: ArrayLike
+) -> NDArray[np.float64]:
+    r"""The invader's expected share of the territory if it fights on rather than sign.
+
+    It keeps what it holds and wins its war aim with its probability of winning:
+    :math:`E[x_I] = x_I + (1 - p_D)\, W`. This is the :math:`p` of Fearon's range on the
+    invader's side, so a deal at the line is inside the range when
+    :math:`x_I \ge E[x_I] - c_I` (:func:`accepts_deal`).
+    """
+    return np.asarray(invader_share, dtype=float) + (1.0 - np.asarray(p_defender)) * np.asarray(
+        war_aim
+    )
+
+
+def year_ahead_win_probability(
+    defender_force: ArrayLike,
+    invader_force: ArrayLike,
+    defender_intake: ArrayLike,
+    invader_intake: ArrayLike,
+    defender_cap: ArrayLike,
+    invader_cap: ArrayLike,
+    defender_lethality: ArrayLike,
+    invader_lethality: ArrayLike,
+    stalemate_ratio: ArrayLike,
+    months: float = 12,
+) -> NDArray[np.float64]:
+    r"""The invader's probability of winning after ``months`` of peace (Powell's p_{t+1}).
+
+    Both sides recruit towards their caps
+    (:func:`~offramp.mechanisms.battlefield.projected_force`) and any instability has ended
+    (``defender_lethality`` is the defender's effectiveness without the instability
+    penalty); the power each then brings is weighed as today,
+
+    .. math:: p_I' = 1 - \frac{d D'}{d D' + r^* a I'},
+
+    so that the shift of power Powell's commitment problem is about is the change from
+    today's :math:`p_I` to :math:`p_I'`.
+    """
+    defender_next = projected_force(
+        force=defender_force, intake=defender_intake, cap=defender_cap, months=months
+    )
+    invader_next = projected_force(
+        force=invader_force, intake=invader_intake, cap=invader_cap, months=months
+    )
+    p_defender = win_probability(
+        power=np.asarray(defender_lethality) * defender_next,
+        opposing_power=np.asarray(stalemate_ratio) * np.asarray(invader_lethality) * invader_next,
+    )
+    return 1.0 - p_defender

@@ -142,3 +142,27 @@ def recruit(force: ArrayLike, intake: ArrayLike, cap: ArrayLike) -> NDArray[np.f
     """Add a month's intake, up to the cap (a force above its cap is not cut)."""
     force = np.asarray(force, dtype=float)
     return np.maximum(force, np.minimum(force + np.asarray(intake), cap))
+
+
+def projected_force(
+    force: ArrayLike, intake: ArrayLike, cap: ArrayLike, months: float
+) -> NDArray[np.float64]:
+    """The force after ``months`` without fighting: recruitment up to the cap.
+
+    A force already above its cap keeps its size (recruitment never demobilises).
+    """
+    force = np.asarray(force, dtype=float)
+    return np.minimum(force + months * np.asarray(intake), np.maximum(force, cap))
+
+
+def resumption_surge(
+    territory: ArrayLike, surge: ArrayLike, p_invader: ArrayLike, floor: ArrayLike
+) -> NDArray[np.float64]:
+    r"""The defender's territory after the invader's opening offensive of a renewed war.
+
+    A surprise offensive takes :math:`\Delta x = s \cdot p_I` at once (the surge share times
+    the invader's probability of winning), above the floor: the "further loss of land" of the
+    op-ed's chain, step 4.
+    """
+    territory = np.asarray(territory, dtype=float)
+    return np.maximum(territory - np.asarray(surge) * np.asarray(p_invader), floor)

@@ -92,3 +92,40 @@ def legitimacy(
     weight = np.asarray(deal_weight) * np.asarray(deal_active, dtype=float)
     mixed = (1.0 - weight) * np.asarray(approval) + weight * np.asarray(deal_legitimacy)
     return np.clip(mixed, 0.0, 1.0)
+
+
+def election_due(
+    deal_active: ArrayLike, election_delay: ArrayLike, month: int, ceasefire_month: ArrayLike
+) -> NDArray[np.bool_]:
+    """Whether the election that martial law postponed falls in ``month``.
+
+    It is held ``election_delay`` months after a deal took effect, while the deal is in force
+    (a delay of 0 means no election is held).
+    """
+    delay = np.asarray(election_delay)
+    return (
+        np.asarray(deal_active, dtype=bool)
+        & (delay > 0)
+        & (month == np.asarray(ceasefire_month) + delay)
+    )
+
+
+def successor_repudiates(
+    removed: ArrayLike,
+    deal_active: ArrayLike,
+    successor_decided: ArrayLike,
+    uniform: ArrayLike,
+    repudiation_probability: ArrayLike,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """The first successor after a deal decides, once, whether to repudiate it.
+
+    Returns ``(decides, repudiates)``: who decides this month, and who of them repudiates
+    (with probability ``repudiation_probability``). A deal kept by a successor is no longer
+    one leader's personal concession, so later successors do not decide again.
+    """
+    decides = (
+        np.asarray(removed, dtype=bool)
+        & np.asarray(deal_active, dtype=bool)
+        & ~np.asarray(successor_decided, dtype=bool)
+    )
+    return decides, decides & (np.asarray(uniform) < np.asarray(repudiation_probability))

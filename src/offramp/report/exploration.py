@@ -56,8 +56,11 @@ class Crux:
 
 
 def _deal_policies(store: Store) -> dict[str, bool]:
-    kinds = {p["name"]: p["kind"] for p in store.manifest["scenario_json"]["policies"]}
-    return {name: kinds.get(name) != "fight-on" for name in store.policies}
+    from offramp.scenario.schema import Policy
+
+    declared = store.manifest["scenario_json"]["policies"]
+    policies = {p["name"]: Policy.model_validate(p) for p in declared}
+    return {name: name in policies and policies[name].offers_deal for name in store.policies}
 
 
 def baseline_policy(store: Store) -> str:

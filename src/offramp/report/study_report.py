@@ -25,7 +25,7 @@ def policy_table(study: Study) -> str:
                 escape(name),
                 escape(policy.kind),
                 escape(policy.description),
-                "n/a" if policy.kind == "fight-on" else str(policy.deal_month),
+                str(policy.deal_month) if policy.offers_deal else "n/a",
                 f"{policy.aid_level:g}",
                 f"{policy.guarantee_credibility:g}",
                 f"{policy.sanctions_relief:g}",

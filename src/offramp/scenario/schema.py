@@ -433,13 +433,16 @@ class Opinion(Section):
     )
 
 
+RatificationRule = Literal["referendum", "parliament", "decree"]
+
+
 class Ratification(Section):
-    cession_rule: Literal["referendum", "parliament", "decree"] = Field(
+    cession_rule: RatificationRule = Field(
         "referendum",
         description="How a de jure cession is ratified (Ukraine's constitution, Art. 73: "
         "changes of territory only by an all-Ukrainian referendum).",
     )
-    armistice_rule: Literal["referendum", "parliament", "decree"] = Field(
+    armistice_rule: RatificationRule = Field(
         "parliament", description="How an armistice without recognition is ratified."
     )
     armistice_leniency: float = parameter(
@@ -720,9 +723,21 @@ PolicyKind = Literal["fight-on", "land-for-peace", "armistice"]
 
 
 class Policy(Section):
+    """What the defender's government does: fight on, or offer a deal on a schedule.
+
+    The rest of the code asks a policy what it is (:attr:`offers_deal`,
+    :attr:`recognises_cession`, :meth:`ratification_rule`) rather than comparing ``kind``.
+    """
+
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9+_-]*$", description="Name used on the CLI.")
     kind: PolicyKind = Field(description="fight-on, land-for-peace (de jure) or armistice.")
     description: str = Field("", description="What the policy is.")
+    ratification: RatificationRule | None = Field(
+        None,
+        description="How this policy's deal is ratified; by default the scenario's "
+        "`ratification.cession_rule` for a cession, `ratification.armistice_rule` for an "
+        "armistice.",
+    )
     deal_month: int = parameter(
         1, description="Month the deal is offered.", unit="month", ge=0, le=600
     )
@@ -747,6 +762,24 @@ class Policy(Section):
         ge=0,
         le=1,
     )
+
+    @property
+    def offers_deal(self) -> bool:
+        """Whether the policy puts a deal on the table (everything but fighting on)."""
+        return self.kind != "fight-on"
+
+    @property
+    def recognises_cession(self) -> bool:
+        """Whether the deal recognises the occupied territory as the invader's (de jure)."""
+        return self.kind == "land-for-peace"
+
+    def ratification_rule(self, ratification: Ratification) -> RatificationRule:
+        """The rule this policy's deal is put to, given the scenario's defaults."""
+        if self.ratification is not None:
+            return self.ratification
+        if self.recognises_cession:
+            return ratification.cession_rule
+        return ratification.armistice_rule
 
 
 # --- uncertainties (`offramp explore`) ----------------------------------------------------

@@ -1,0 +1,63 @@
+"""Every random number of a set of runs, drawn run by run from its own streams.
+
+A run's numbers come from ``offramp.rng.run_generator(seed, run, stream)``, so they depend only
+on (seed, run index, stream), never on the chunk a run is simulated in. The core model's
+draws share one stream in a fixed layout (changing the layout changes every result). A
+mechanism added later takes a stream of its own (:meth:`Draws.stream`), so switching it on
+or adding it does not move the numbers of the mechanisms that were already there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from offramp.rng import STREAM_MODEL, run_generator
+
+# Columns of the monthly draws of the core stream.
+NORMAL_TERRITORY, NORMAL_PRICE, NORMAL_REFERENDUM, NORMAL_ELECTION = range(4)
+UNIFORM_RALLY, UNIFORM_ACCEPT, UNIFORM_RESUME, UNIFORM_REMOVAL = range(4)
+UNIFORM_INSTABILITY, UNIFORM_REPUDIATION = 4, 5
+N_NORMAL, N_UNIFORM = 4, 6
+
+
+@dataclass(frozen=True)
+class MonthDraws:
+    """One month's draws: ``normal`` (runs x N_NORMAL) and ``uniform`` (runs x N_UNIFORM)."""
+
+    normal: NDArray[np.float64]
+    uniform: NDArray[np.float64]
+
+
+class Draws:
+    """All random numbers of the core model for ``runs``, in the fixed layout above."""
+
+    def __init__(self, seed: int, runs: NDArray[np.int64], n_agents: int, horizon: int):
+        self.seed = int(seed)
+        self.runs = np.asarray(runs, dtype=np.int64)
+        sensitivity, hardship, threshold, normal, uniform = [], [], [], [], []
+        for run in self.runs:
+            rng = run_generator(seed, int(run), STREAM_MODEL)
+            sensitivity.append(rng.standard_normal(n_agents))
+            hardship.append(rng.random(n_agents))
+            threshold.append(rng.standard_normal(n_agents))
+            normal.append(rng.standard_normal((horizon, N_NORMAL)))
+            uniform.append(rng.random((horizon, N_UNIFORM)))
+        self.sensitivity = np.array(sensitivity)
+        self.hardship = np.array(hardship)
+        self.threshold = np.array(threshold)
+        # month-major, so that a month's draws are a contiguous (runs, k) block
+        self.normal = np.ascontiguousarray(np.array(normal).transpose(1, 0, 2))
+        self.uniform = np.ascontiguousarray(np.array(uniform).transpose(1, 0, 2))
+
+    def month(self, t: int) -> MonthDraws:
+        """The draws of month ``t``."""
+        return MonthDraws(normal=self.normal[t], uniform=self.uniform[t])
+
+    def stream(self, stream: int) -> list[np.random.Generator]:
+        """One generator per run on a stream of its own (for a mechanism added later)."""
+        if stream == STREAM_MODEL:
+            raise ValueError("the core model's stream is drawn in a fixed layout; use another")
+        return [run_generator(self.seed, int(run), stream) for run in self.runs]
