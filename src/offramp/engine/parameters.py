@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel
 
 from offramp.mechanisms.opinion import initial_demand
-from offramp.scenario.schema import PARAMETER_SECTIONS, Policy, Scenario
+from offramp.scenario.catalogue import numeric_values
+from offramp.scenario.schema import Policy, Scenario
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,11 @@ class CompiledParameters:
 
 
 def numeric_parameters(scenario: Scenario, policy: Policy) -> dict[str, float]:
-    """Dotted path -> value of every numeric parameter of the scenario and the policy."""
-    flat: dict[str, float] = {}
-    for section in PARAMETER_SECTIONS:
-        _flatten(getattr(scenario, section), section, flat)
-    _flatten(policy, "policy", flat)
-    flat["population.demand_spread"] = scenario.population.demand_spread
-    for region in scenario.population.regions:
-        flat[f"population.{region.name}.no_concessions_share"] = region.no_concessions_share
-    return flat
+    """Dotted path -> value of every numeric parameter of the scenario and the policy.
+
+    The per-run entries of the parameter catalogue (``offramp.scenario.catalogue``).
+    """
+    return numeric_values(scenario, policy)
 
 
 def compile_parameters(
@@ -114,10 +110,3 @@ def compile_parameters(
         cession_rule=scenario.ratification.cession_rule,
         armistice_rule=scenario.ratification.armistice_rule,
     )
-
-
-def _flatten(model: BaseModel, prefix: str, into: dict[str, float]) -> None:
-    for name, value in model:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            continue
-        into[f"{prefix}.{name}"] = float(value)
