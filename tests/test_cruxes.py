@@ -99,6 +99,21 @@ def test_analysis_commands_print_json(store):
         (["cruxes", "{store}", "-p", "armistice", "--versus", "x"], "unknown policy 'x'"),
         (["sensitivity", "{store}", "-m", "war_resumed_month"], "undefined (NaN)"),
         (["robustness", "/nonexistent", "-m", "casualties"], "not an explore store"),
+        # a stored numeric outcome without a registered direction must be told which is better
+        (["robustness", "{store}", "-m", "ceasefire_month"], "has no better direction"),
+        (
+            [
+                "cruxes",
+                "{store}",
+                "-p",
+                "armistice",
+                "--versus",
+                "fight-on",
+                "-m",
+                "casualties_invader_military",
+            ],
+            "has no better direction",
+        ),
     ],
 )
 def test_analysis_user_errors_exit_2(store, args, words):

@@ -27,7 +27,9 @@ from offramp.mechanisms.epstein import (
     step,
 )
 
-SMALL = EpsteinParameters(width=21, height=17, vision=3, cop_density=0.05)
+SMALL = EpsteinParameters.epstein_run1(
+    width=21, height=17, vision=3, cop_density=0.05, legitimacy=0.8
+)
 
 
 # --- formulas ------------------------------------------------------------------------
@@ -80,11 +82,11 @@ def test_neighbourhood_sizes(shape, size):
 
 def test_parameters_validate():
     with pytest.raises(ValueError, match="vision"):
-        EpsteinParameters(width=10, height=10, vision=5)
+        EpsteinParameters.epstein_run1(width=10, height=10, vision=5)
     with pytest.raises(ValueError, match="density"):
-        EpsteinParameters(citizen_density=0.9, cop_density=0.2)
+        EpsteinParameters.epstein_run1(citizen_density=0.9, cop_density=0.2)
     with pytest.raises(ValueError, match="rounding"):
-        EpsteinParameters(rounding="ceil")  # type: ignore[arg-type]
+        EpsteinParameters.epstein_run1(rounding="ceil")
     with pytest.raises(ValueError, match="legitimacy"):
         step(init_state(SMALL, 2), SMALL, np.array([0.5, 1.5]), 1)
 
@@ -177,9 +179,7 @@ def test_without_arrest_risk_the_active_are_exactly_the_aggrieved(with_cops):
     them) jailed; their share tends to 1 - T / (1 - L) for H ~ U(0, 1).
     """
     legit, t = 0.5, 0.1
-    params = EpsteinParameters(
-        width=40,
-        height=40,
+    params = EpsteinParameters.epstein_run1(
         legitimacy=legit,
         threshold=t,
         cop_density=0.04 if with_cops else 0.0,

@@ -212,3 +212,37 @@ def test_page_and_scripts_are_served_from_the_package(client):
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/style.css").status_code == 200
     assert client.get("/static/../app.py").status_code == 404
+
+
+def test_each_policys_levers_are_sliders_that_move_that_policy_only(client):
+    from offramp.web.app import _apply_overrides
+
+    parameters = {p["path"]: p for p in client.get("/api/scenarios/ukraine-2022/parameters").json()}
+    lever = parameters["policies.armistice.guarantee_credibility"]
+    assert (lever["policy"], lever["ge"], lever["le"]) == ("armistice", 0.0, 1.0)
+    region = next(p for p in parameters.values() if p["region"] is not None)
+    ukraine = load_scenario("ukraine-2022")
+    moved = _apply_overrides(
+        ukraine, {"policies.armistice.guarantee_credibility": 0.9, region["path"]: 0.5}
+    )
+    assert moved.policy("armistice").guarantee_credibility == 0.9
+    for policy in ukraine.policies:
+        if policy.name != "armistice":
+            assert moved.policy(policy.name) == policy
+    shares = {r.name: r.no_concessions_share for r in moved.population.regions}
+    assert shares[region["region"]] == 0.5
+    response = client.post(
+        "/api/jobs", json={**SMALL, "overrides": {"policies.armistice.guarantee_credibility": 2}}
+    )
+    assert response.status_code == 422, response.text
+
+
+def test_the_registry_is_served_with_the_summary_columns(client):
+    from offramp.outcomes import OUTCOMES, summary_columns
+
+    served = client.get("/api/outcomes").json()
+    assert [o["name"] for o in served["outcomes"]] == list(OUTCOMES)
+    assert [c["key"] for c in served["summary_columns"]] == [c.key for c in summary_columns()]
+    job = _run(client)
+    for column in served["summary_columns"]:
+        assert column["key"] in job["summary"]["armistice"]

@@ -29,6 +29,8 @@ import re
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from offramp.outcomes import OUTCOMES as REGISTRY
+from offramp.outcomes import ranked_outcomes
 from offramp.scenario.schema import Choice
 
 if TYPE_CHECKING:
@@ -37,22 +39,9 @@ if TYPE_CHECKING:
     from offramp.scenario.schema import Distribution, Scenario
 
 RUN = "run"
-# Per-run numeric outcomes offered to EMA (booleans as 0/1).
-OUTCOMES = (
-    "territory_at_horizon",
-    "territory_min",
-    "months_at_war",
-    "casualties",
-    "casualties_civilian",
-    "deal_signed",
-    "deal_ratified",
-    "war_resumed",
-    "war_resumed_60m",
-    "peace_months",
-    "leader_removed",
-    "peak_protest",
-    "months_instability",
-)
+# Per-run numeric outcomes offered to EMA (booleans as 0/1): every outcome of the registry
+# with a direction, which also sets its ScalarOutcome kind (maximise or minimise).
+OUTCOMES = tuple(outcome.name for outcome in ranked_outcomes())
 
 
 class OfframpRun:
@@ -110,7 +99,8 @@ def as_model(
     model.uncertainties = [
         _parameter(path, distribution) for path, distribution in scenario.uncertain.items()
     ] + [IntegerParameter(RUN, 0, 2**31 - 1)]
-    model.outcomes = [ScalarOutcome(outcome) for outcome in OUTCOMES]
+    kinds = {"higher": ScalarOutcome.MAXIMIZE, "lower": ScalarOutcome.MINIMIZE}
+    model.outcomes = [ScalarOutcome(name, kind=kinds[REGISTRY[name].better]) for name in OUTCOMES]
     return model
 
 

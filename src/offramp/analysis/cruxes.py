@@ -42,21 +42,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MAX_RESTRICTED = 3
-# What "A beats B" means in words, for the summary sentence (higher / lower is better).
-PHRASES = {
-    "territory_at_horizon": "keeps more territory at the horizon",
-    "territory_min": "loses less territory at its worst",
-    "casualties": "costs fewer lives (military and civilian casualties)",
-    "casualties_civilian": "costs fewer civilian lives",
-    "casualties_defender_military": "costs fewer soldiers' lives",
-    "months_at_war": "means fewer months at war",
-    "war_resumed_60m": "sees war resume within five years less often",
-    "war_resumed": "sees war resume less often",
-    "leader_removed": "removes the leader less often",
-    "peak_protest": "brings smaller protests",
-    "peace_months": "keeps the peace longer",
-    "months_instability": "brings fewer months of instability",
-}
 
 
 @dataclass
@@ -103,6 +88,46 @@ def a_beats_b(a: ArrayLike, b: ArrayLike, higher_better: bool) -> NDArray[np.boo
     """Per world: does A do strictly better than B (ties are not wins)?"""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a > b if higher_better else a < b
+
+
+@dataclass
+class Comparison:
+    """Policy A against policy B on one metric over the sampled worlds, with its cruxes."""
+
+    a: str
+    b: str
+    metric: str
+    higher_better: bool
+    wins: NDArray[np.bool_] = field(repr=False)  # per world: A does strictly better
+    share: float  # share of worlds in which A wins
+    boxes: list[Box]
+    sentence: str
+
+
+def compare(
+    x: pd.DataFrame,
+    a_values: ArrayLike,
+    b_values: ArrayLike,
+    a: str,
+    b: str,
+    metric: str,
+    higher_better: bool,
+    max_boxes: int = 2,
+) -> Comparison:
+    """Where A beats B: the per-world wins, their share, PRIM's boxes and the sentence.
+
+    Parameters
+    ----------
+    x
+        Sampled parameter values, one row per world (in the order of the values).
+    a_values, b_values
+        The metric per world under A and under B (replications averaged).
+    """
+    wins = a_beats_b(a_values, b_values, higher_better)
+    boxes = find_boxes(x, wins, max_boxes=max_boxes)
+    share = float(np.mean(wins)) if wins.size else float("nan")
+    sentence = summary(a, b, metric, higher_better, share, boxes)
+    return Comparison(a, b, metric, higher_better, wins, share, boxes, sentence)
 
 
 def find_boxes(
@@ -204,10 +229,16 @@ def _box(found: Any, box_init: pd.DataFrame, trajectory: pd.DataFrame, chosen: i
 
 
 def phrase(metric: str, higher_better: bool) -> str:
-    """What "A beats B" means for ``metric``, in words."""
-    known = PHRASES.get(metric)
-    if known is not None and higher_better == _default_higher(metric):
-        return known
+    """What "A beats B" means for ``metric``, in words (the registry's, in its direction)."""
+    from offramp.outcomes import OUTCOMES
+
+    entry = OUTCOMES.get(metric)
+    if (
+        entry is not None
+        and entry.phrase
+        and entry.better == ("higher" if higher_better else "lower")
+    ):
+        return entry.phrase
     return f"does better on {metric} ({'higher' if higher_better else 'lower'} is better)"
 
 
@@ -226,9 +257,3 @@ def summary(
         f"{head}; {box.coverage:.0%} of those have {conditions}, and where that holds "
         f"{a} wins in {box.density:.0%} of worlds."
     )
-
-
-def _default_higher(metric: str) -> bool:
-    from offramp.analysis.robustness import HIGHER_IS_BETTER
-
-    return HIGHER_IS_BETTER.get(metric, True)

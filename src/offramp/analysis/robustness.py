@@ -32,36 +32,20 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-# Which way is better for each outcome (more territory, fewer casualties, less resumption).
-HIGHER_IS_BETTER = {
-    "territory_at_horizon": True,
-    "territory_min": True,
-    "months_at_war": False,
-    "casualties_defender_military": False,
-    "casualties_invader_military": True,
-    "casualties_civilian": False,
-    "casualties": False,
-    "deal_signed": True,
-    "deal_support": True,
-    "deal_ratified": True,
-    "ceasefire_month": False,
-    "war_resumed": False,
-    "war_resumed_month": True,
-    "peace_months": True,
-    "war_resumed_60m": False,
-    "resumed_by_repudiation": False,
-    "leader_removed": False,
-    "leader_removed_month": True,
-    "peak_protest": False,
-    "months_instability": False,
-}
-
 
 def higher_is_better(metric: str, lower_is_better: bool | None = None) -> bool:
-    """Direction of ``metric``: the caller's choice, else the table above, else higher."""
-    if lower_is_better is not None:
-        return not lower_is_better
-    return HIGHER_IS_BETTER.get(metric, True)
+    """Direction of ``metric``: the caller's choice, else the registry's (``offramp.outcomes``).
+
+    Raises
+    ------
+    offramp.outcomes.UnknownOutcomeError
+        For a metric the registry does not declare, or one without a direction (a month, a
+        run index) when the caller gives none: a new outcome never silently counts as
+        "higher is better".
+    """
+    from offramp.outcomes import higher_is_better as registry_direction
+
+    return registry_direction(metric, lower_is_better)
 
 
 def regret(values: pd.DataFrame, higher_better: bool) -> pd.DataFrame:

@@ -69,28 +69,48 @@ def _share(flags: pd.Series) -> float | None:
 
 
 def summarize_outcomes(outcomes: pd.DataFrame, deal_policy: bool) -> dict[str, Any]:
-    """Summary of one policy's outcomes (the JSON shape of ``offramp run``)."""
+    """Summary of one policy's outcomes (the JSON shape of ``offramp run``).
+
+    One key per outcome the registry (:data:`offramp.outcomes.OUTCOMES`) gives a
+    :class:`~offramp.outcomes.Summary`: ``p_<name>`` for a share of runs (None for a share
+    that needs a deal under a policy without one), ``<name>`` for quantiles; then ``runs``
+    and ``runs_with_ceasefire``. Shares and quantiles "among ceasefires" are over the runs
+    whose deal took effect.
+    """
+    from offramp.outcomes import OUTCOMES
+
     ceasefires = outcomes[outcomes["ceasefire_month"].notna()]
-    return {
-        "territory_at_horizon": quantiles(
-            outcomes["territory_at_horizon"], ("mean", "median", "p05", "p95")
-        ),
-        "territory_min": quantiles(outcomes["territory_min"], ("median", "p05", "p95")),
-        "p_deal_signed": _share(outcomes["deal_signed"]) if deal_policy else None,
-        "p_deal_ratified": _share(outcomes["deal_ratified"]) if deal_policy else None,
-        "p_war_resumed_60m": _share(ceasefires["war_resumed_60m"])
-        if deal_policy and len(ceasefires)
-        else None,
-        "p_leader_removed": _share(outcomes["leader_removed"]),
-        "peak_protest": quantiles(outcomes["peak_protest"], ("median", "p95")),
-        "months_at_war": quantiles(outcomes["months_at_war"], ("median", "p05", "p95")),
-        "months_instability": quantiles(outcomes["months_instability"], ("median", "p95")),
-        "peace_months": quantiles(ceasefires["peace_months"], ("median", "p05", "p95")),
-        "casualties": quantiles(outcomes["casualties"], ("median", "p05", "p95")),
-        "casualties_civilian": quantiles(outcomes["casualties_civilian"], ("median",)),
-        "runs": int(len(outcomes)),
-        "runs_with_ceasefire": int(len(ceasefires)),
-    }
+    summary: dict[str, Any] = {}
+    for entry in OUTCOMES.values():
+        spec = entry.summary
+        if spec is None:
+            continue
+        rows = ceasefires if spec.among == "ceasefires" else outcomes
+        if spec.statistic == "share":
+            wanted = deal_policy or not spec.deal_only
+            summary[entry.summary_key] = _share(rows[entry.name]) if wanted else None
+        else:
+            summary[entry.summary_key] = quantiles(rows[entry.name], spec.statistics)
+    summary["runs"] = int(len(outcomes))
+    summary["runs_with_ceasefire"] = int(len(ceasefires))
+    return summary
+
+
+REMOVAL_CAUSES = ("hazard", "election")
+
+
+def removal_cause_shares(outcomes: pd.DataFrame) -> dict[str, float | None]:
+    """Share of runs in which the leader lost office, by cause (``removal_cause``).
+
+    Returns
+    -------
+    dict
+        ``hazard`` (the monthly removal hazard: protest, low approval, other causes) and
+        ``election`` (lost the election held after a deal), each a share of all runs
+        (None without runs); they add up to ``p_leader_removed``.
+    """
+    causes = outcomes["removal_cause"]
+    return {cause: _share(causes == cause) for cause in REMOVAL_CAUSES}
 
 
 def summarize_study(results: Mapping[str, Results]) -> dict[str, dict[str, Any]]:

@@ -46,9 +46,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from offramp.calibration.laplace import hessian, inverse_positive
-from offramp.engine.parameters import compile_parameters
 from offramp.engine.draws import UNIFORM_RALLY, Draws
+from offramp.engine.parameters import compile_parameters
 from offramp.mechanisms import opinion
+from offramp.scenario.catalogue import schema_catalogue
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,14 +73,9 @@ _LOWER = {
     "opinion.confidence": 1e-3,
     "opinion.success_rally": 1e-2,
 }
-_UPPER = {
-    "opinion.weariness": 0.5,
-    "opinion.stalemate_lag": 120.0,
-    "opinion.influence": 1.0,
-    "opinion.weariness_heterogeneity": 3.0,
-    "opinion.confidence": 5.0,
-    "opinion.success_rally": 100.0,
-}
+# The fit works on a log scale, so the lower ends above are small positive floors; the upper
+# ends are the schema's (the parameter catalogue's).
+_UPPER = {name: schema_catalogue()[name].upper for name in _LOWER}
 HESSIAN_STEP = 0.15
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from offramp.cli.errors import EXIT_USER_ERROR, fail_on_user_error
+from offramp.outcomes import UnknownOutcomeError, ranked_outcomes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,16 +27,16 @@ MetricOption = Annotated[
     typer.Option(
         "--metric",
         "-m",
-        help="Outcome column: territory_at_horizon, casualties, war_resumed_60m, "
-        "months_at_war, leader_removed, peak_protest, ...",
+        help="Outcome column (docs/model.md): " + ", ".join(o.name for o in ranked_outcomes()),
     ),
 ]
 DirectionOption = Annotated[
     bool | None,
     typer.Option(
         "--lower-is-better/--higher-is-better",
-        help="Which way is better [default: by metric: more territory, fewer casualties, "
-        "less resumption, ...].",
+        help="Which way is better [default: the metric's own: "
+        + ", ".join(f"{o.better} {o.name}" for o in ranked_outcomes()[:3])
+        + ", ... (docs/model.md)].",
         show_default=False,
     ),
 ]
@@ -59,7 +60,7 @@ def _user_errors() -> Iterator[None]:
     with fail_on_user_error():
         try:
             yield
-        except (StoreError, DesignError) as error:
+        except (StoreError, DesignError, UnknownOutcomeError) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(EXIT_USER_ERROR) from None
 
@@ -257,17 +258,18 @@ def cruxes(
 ) -> None:
     """The assumptions that decide whether policy A beats policy B (scenario discovery, PRIM)."""
     with _user_errors():
-        from offramp.analysis.cruxes import a_beats_b, find_boxes, phrase, summary
+        from offramp.analysis.cruxes import compare, phrase
         from offramp.analysis.robustness import higher_is_better
         from offramp.explore.store import open_store
 
         opened = open_store(store)
         values = opened.metric_by_world(metric, [policy, versus])
         higher = higher_is_better(metric, lower_is_better)
-        wins = a_beats_b(values[policy], values[versus], higher)
         parameters = opened.samples().set_index("sample").loc[values.index, opened.parameters]
-        boxes = find_boxes(parameters, wins, max_boxes=max_boxes)
-        sentence = summary(policy, versus, metric, higher, float(wins.mean()), boxes)
+        found = compare(
+            parameters, values[policy], values[versus], policy, versus, metric, higher, max_boxes
+        )
+        boxes, sentence = found.boxes, found.sentence
     direction = "higher" if higher else "lower"
     if as_json:
         document = {
@@ -277,8 +279,8 @@ def cruxes(
             "metric": metric,
             "better": direction,
             "case": f"{policy} {phrase(metric, higher)} than {versus}",
-            "share": float(wins.mean()),
-            "worlds": int(len(wins)),
+            "share": found.share,
+            "worlds": int(len(found.wins)),
             "boxes": [box.to_dict() for box in boxes],
             "summary": sentence,
         }
@@ -290,7 +292,7 @@ def cruxes(
     console.print(
         f"[bold]Case of interest:[/] {policy} beats {versus} on {metric} "
         f"({direction} is better; means over replications, same random streams), "
-        f"in {wins.mean():.0%} of {len(wins)} sampled worlds."
+        f"in {found.share:.0%} of {len(found.wins)} sampled worlds."
     )
     for number, box in enumerate(boxes, start=1):
         _print_frame(

@@ -1,35 +1,28 @@
-"""Rich tables of a study's summary (presentation only: the numbers come from analysis)."""
+"""Rich tables of a study's summary (presentation only: the numbers come from analysis).
+
+The columns are the registry's (:func:`offramp.outcomes.summary_columns`), the same as the
+HTML report's and the dashboard's.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import textwrap
 
 from rich.console import Console
 from rich.table import Table
 
+from offramp.outcomes import summary_columns
 from offramp.study import Study
 
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.0f}%"
-
-
-def _interval(stats: dict[str, Any], scale: float = 100.0, digits: int = 1) -> str:
-    if stats.get("median") is None:
-        return "n/a"
-    fmt = f"{{:.{digits}f}}"
-    median = fmt.format(scale * stats["median"])
-    if stats.get("p05") is None:
-        return median
-    return f"{median} [{fmt.format(scale * stats['p05'])}, {fmt.format(scale * stats['p95'])}]"
+# Headings wrap at this width (or the column's widest cell) so that the table fits 150
+# columns; the numbers never wrap.
+HEADING_WIDTH = 10
 
 
-def print_study(study: Study, console: Console | None = None) -> None:
-    """Print the side-by-side comparison of a study's policies."""
-    # A pipe or a log gets a wide table rather than Rich's 80-column default.
-    console = console or Console(width=None if Console().is_terminal else 150)
+def study_table(study: Study) -> Table:
+    """The side-by-side comparison of a study's policies as a Rich table."""
     manifest = study.manifest
-    summary = study.summary()
+    columns = summary_columns()
     table = Table(
         title=f"{study.scenario.meta.title or manifest['scenario']}",
         caption=(
@@ -39,23 +32,25 @@ def print_study(study: Study, console: Console | None = None) -> None:
             "Resumption is among runs whose deal took effect."
         ),
     )
-    table.add_column("policy", style="bold")
-    table.add_column("territory held at horizon, %\nmedian [5%, 95%]", justify="right")
-    table.add_column("deal in force", justify="right")
-    table.add_column("war resumed\nwithin 60 mo.", justify="right")
-    table.add_column("leader\nremoved", justify="right")
-    table.add_column("peak protest, %\nmedian", justify="right")
-    table.add_column("months\nat war", justify="right")
-    table.add_column("casualties, thousands\nmedian [5%, 95%]", justify="right")
-    for name, row in summary.items():
-        table.add_row(
-            name,
-            _interval(row["territory_at_horizon"]),
-            _pct(row["p_deal_ratified"]),
-            _pct(row["p_war_resumed_60m"]),
-            _pct(row["p_leader_removed"]),
-            f"{100 * row['peak_protest']['median']:.1f}",
-            f"{row['months_at_war']['median']:.0f}",
-            _interval(row["casualties"], scale=1e-3, digits=0),
+    rows = [
+        (name, *(column.cell(row) for column in columns)) for name, row in study.summary().items()
+    ]
+    # Headings wrap; numbers never do (a column is at least as wide as its widest cell).
+    widths = [max(len(row[i]) for row in rows) if rows else 0 for i in range(len(columns) + 1)]
+    table.add_column("policy", style="bold", min_width=widths[0])
+    for column, width in zip(columns, widths[1:], strict=True):
+        wrap = max(width, HEADING_WIDTH)
+        heading = "\n".join(
+            [*textwrap.wrap(column.heading, wrap), *textwrap.wrap(column.statistic_text, wrap)]
         )
-    console.print(table)
+        table.add_column(heading, justify="right", min_width=width)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def print_study(study: Study, console: Console | None = None) -> None:
+    """Print the side-by-side comparison of a study's policies."""
+    # A pipe or a log gets a wide table rather than Rich's 80-column default.
+    console = console or Console(width=None if Console().is_terminal else 150)
+    console.print(study_table(study))

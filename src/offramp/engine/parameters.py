@@ -13,17 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel
 
 from offramp.mechanisms.epstein import EpsteinParameters
 from offramp.mechanisms.opinion import initial_demand
-from offramp.scenario.schema import (
-    PARAMETER_SECTIONS,
-    EpsteinSettings,
-    Mobilization,
-    Policy,
-    Scenario,
-)
+from offramp.scenario.catalogue import numeric_values
+from offramp.scenario.schema import Mobilization, Policy, Scenario
 
 
 @dataclass(frozen=True)
@@ -60,15 +54,11 @@ class CompiledParameters:
 
 
 def numeric_parameters(scenario: Scenario, policy: Policy) -> dict[str, float]:
-    """Dotted path -> value of every numeric parameter of the scenario and the policy."""
-    flat: dict[str, float] = {}
-    for section in PARAMETER_SECTIONS:
-        _flatten(getattr(scenario, section), section, flat)
-    _flatten(policy, "policy", flat)
-    flat["population.demand_spread"] = scenario.population.demand_spread
-    for region in scenario.population.regions:
-        flat[f"population.{region.name}.no_concessions_share"] = region.no_concessions_share
-    return flat
+    """Dotted path -> value of every numeric parameter of the scenario and the policy.
+
+    The per-run entries of the parameter catalogue (``offramp.scenario.catalogue``).
+    """
+    return numeric_values(scenario, policy)
 
 
 def compile_parameters(
@@ -126,34 +116,10 @@ def compile_parameters(
     )
 
 
-def epstein_parameters(settings: EpsteinSettings) -> EpsteinParameters:
-    """The spatial protest model's parameters from a scenario's ``[mobilization.epstein]``."""
-    return EpsteinParameters(
-        width=settings.grid,
-        height=settings.grid,
-        citizen_density=settings.citizen_density,
-        cop_density=settings.cop_density,
-        vision=settings.vision,
-        k=settings.k,
-        threshold=settings.threshold,
-        max_jail_term=settings.max_jail_term,
-        rounding=settings.rounding,
-        neighbourhood=settings.neighbourhood,
-        jailed_keep_cell=settings.jailed_keep_cell,
-    )
-
-
 def _spatial_protest(mobilization: Mobilization) -> dict[str, object]:
     if mobilization.model != "epstein":
         return {}
     return {
-        "epstein": epstein_parameters(mobilization.epstein),
+        "epstein": mobilization.epstein.to_parameters(),
         "epstein_steps": mobilization.epstein.steps_per_month,
     }
-
-
-def _flatten(model: BaseModel, prefix: str, into: dict[str, float]) -> None:
-    for name, value in model:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            continue
-        into[f"{prefix}.{name}"] = float(value)

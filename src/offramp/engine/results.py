@@ -14,24 +14,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from offramp.outcomes import TRAJECTORIES
+
 if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
 
     from offramp.scenario.schema import Scenario
 
-TRAJECTORY_UNITS = {
-    "territory": ("share of recognised area held by the defender", "share"),
-    "phase": ("0 war, 1 ceasefire", "code"),
-    "protest": ("share of the population protesting", "share"),
-    "approval": ("leader's approval", "share"),
-    "legitimacy": ("government legitimacy", "share"),
-    "no_concessions": ("share refusing any territorial concession", "share"),
-    "defender_power": ("defender's effective fire (d_eff x D)", "thousand troops/month"),
-    "invader_power": ("invader's effective fire (a x I)", "thousand troops/month"),
-    "aid": ("patron aid index (1 = 2022-24 average)", "index"),
-    "casualties": ("cumulative military casualties, both sides", "persons"),
-}
+# (long_name, units) of each trajectory variable, from the registry (offramp.outcomes).
+TRAJECTORY_UNITS = {name: (v.description, v.unit) for name, v in TRAJECTORIES.items()}
 
 
 class Results:

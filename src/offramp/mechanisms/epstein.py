@@ -81,9 +81,14 @@ Neighbourhood = Literal["von_neumann", "moore", "euclidean"]
 _ROUNDING_CODES = {"exact": _k.ROUND_EXACT, "floor": _k.ROUND_FLOOR, "round": _k.ROUND_NEAREST}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EpsteinParameters:
-    """Parameters of Epstein's Model I (defaults: Mesa's grid and densities, paper's J_max).
+    """Parameters of Epstein's Model I, grouped as the one value the kernels take.
+
+    No defaults here for what a scenario sets: the scenario's ``[mobilization.epstein]``
+    table (``offramp.scenario.schema.EpsteinSettings``) holds the model's defaults and
+    builds this with ``EpsteinSettings.to_parameters()``; :meth:`mesa_defaults` and
+    :meth:`epstein_run1` are the two published configurations the tests check.
 
     Attributes
     ----------
@@ -111,19 +116,20 @@ class EpsteinParameters:
         Whether a jailed citizen keeps (and blocks) its site.
     """
 
-    width: int = 40
-    height: int = 40
-    citizen_density: float = 0.7
-    cop_density: float = 0.074
-    vision: int = 7
+    width: int
+    height: int
+    citizen_density: float
+    cop_density: float
+    vision: int
+    k: float
+    threshold: float
+    max_jail_term: int
+    rounding: Rounding
+    neighbourhood: Neighbourhood
+    jailed_keep_cell: bool
+    # Not scenario settings: the engine drives legitimacy month by month, and agents move.
     legitimacy: float = 0.8
-    k: float = 2.3
-    threshold: float = 0.1
-    max_jail_term: int = 30
     movement: bool = True
-    rounding: Rounding = "round"
-    neighbourhood: Neighbourhood = "von_neumann"
-    jailed_keep_cell: bool = False
 
     def __post_init__(self) -> None:
         if self.width < 1 or self.height < 1:
@@ -177,6 +183,8 @@ class EpsteinParameters:
             cop_density=0.04,
             vision=7,
             legitimacy=0.82,
+            k=2.3,
+            threshold=0.1,
             max_jail_term=30,
             rounding="round",
             neighbourhood="von_neumann",
@@ -544,7 +552,7 @@ def simulate(
 
     Examples
     --------
-    >>> out = simulate(EpsteinParameters(), n_runs=4, steps=50, seed=1)
+    >>> out = simulate(EpsteinParameters.mesa_defaults(), n_runs=4, steps=50, seed=1)
     >>> out["active"].shape
     (4, 50)
     """

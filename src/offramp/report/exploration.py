@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from offramp.analysis.summary import quantiles, summarize_outcomes
+from offramp.outcomes import OUTCOMES
 from offramp.report import html
 from offramp.report.figures import (
     PERCENT,
@@ -116,7 +117,7 @@ def sensitivity_tornado(store: Store, metric: str = MAIN_METRIC) -> ReportFigure
         ax.tick_params(axis="y", labelsize=7)
     return ReportFigure(
         name="sensitivity_tornado",
-        title=f"Which assumptions drive {metric.replace('_', ' ')}",
+        title=f"Which assumptions drive {OUTCOMES[metric].label}",
         caption=(
             f"Influence of each uncertain parameter on {metric} per policy, over "
             f"{len(values)} sampled worlds ({store.manifest['sampler']} design): {label}, with "
@@ -141,11 +142,8 @@ def find_cruxes(store: Store, metric: str = MAIN_METRIC) -> list[Crux]:
     for policy in store.policies:
         if policy == baseline:
             continue
-        wins = cruxes.a_beats_b(values[policy], values[baseline], higher)
-        boxes = cruxes.find_boxes(x, wins)
-        share = float(np.mean(wins))
-        sentence = cruxes.summary(policy, baseline, metric, higher, share, boxes)
-        found.append(Crux(policy, baseline, share, boxes, sentence))
+        crux = cruxes.compare(x, values[policy], values[baseline], policy, baseline, metric, higher)
+        found.append(Crux(policy, baseline, crux.share, crux.boxes, crux.sentence))
     return found
 
 
@@ -249,8 +247,8 @@ def tradeoff(store: Store) -> ReportFigure:
             markeredgecolor="black",
             label=policy,
         )
-    ax.set_xlabel("casualties (military and civilian), thousand persons (mean per world)")
-    ax.set_ylabel("territory held at the horizon, % of recognised area (mean per world)")
+    ax.set_xlabel(f"{OUTCOMES[COST_METRIC].label}, thousand persons (mean per world)")
+    ax.set_ylabel(f"{OUTCOMES[MAIN_METRIC].label}, % of recognised area (mean per world)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
     return ReportFigure(
@@ -283,7 +281,7 @@ def robustness_table(store: Store, metric: str = MAIN_METRIC) -> str:
     ]
     header = (
         "policy (most robust first)",
-        "mean territory at horizon, %",
+        f"mean {OUTCOMES[metric].label}, %",
         "mean regret, points",
         "90th-percentile regret, points",
         "maximum regret, points",

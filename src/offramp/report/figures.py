@@ -3,8 +3,9 @@
 Figures are drawn with matplotlib's object API (``matplotlib.figure.Figure``, never
 ``pyplot``), so that the dashboard's worker threads can draw reports side by side. Every
 number shown comes from the study's outcomes and trajectories, from
-``offramp.analysis.summary`` (medians and intervals) or from lifelines (the Kaplan-Meier
-estimate): the report draws, it does not model.
+``offramp.analysis.summary`` (medians, intervals, shares) or ``offramp.analysis.survival``
+(the Kaplan-Meier estimate), and every outcome's label and unit from the registry
+(``offramp.outcomes``): the report draws, it does not model.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from offramp.analysis.summary import trajectory_bands
+from offramp.analysis.summary import REMOVAL_CAUSES, removal_cause_shares, trajectory_bands
+from offramp.outcomes import OUTCOMES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,11 +180,12 @@ def _interval_plot(
     ax.grid(axis="x", alpha=0.3)
 
 
+# The four outcomes drawn, and the scale of their axis (shares as percentages).
 OUTCOME_PANELS = (
-    ("territory_at_horizon", PERCENT, "territory held at the horizon, % of recognised area"),
-    ("territory_min", PERCENT, "least territory held, % of recognised area"),
-    ("months_at_war", 1.0, "months at war"),
-    ("casualties", 1e-3, "casualties (military and civilian), thousand persons"),
+    ("territory_at_horizon", PERCENT, "% of recognised area"),
+    ("territory_min", PERCENT, "% of recognised area"),
+    ("months_at_war", 1.0, ""),
+    ("casualties", 1e-3, "thousand persons"),
 )
 
 
@@ -204,11 +207,11 @@ def outcome_panels(
     colors = policy_colors(names)
     figure = new_figure(11.0, 1.2 + 1.1 * len(names))
     axes = figure.subplots(2, 2, squeeze=False).ravel()
-    for ax, (column, scale, label) in zip(axes, OUTCOME_PANELS, strict=True):
+    for ax, (column, scale, unit) in zip(axes, OUTCOME_PANELS, strict=True):
         samples = {name: outcomes[name][column].to_numpy(float) for name in names}
         stats = {name: summary[name][column] for name in names}
         _interval_plot(ax, samples, stats, colors, scale)
-        ax.set_xlabel(label)
+        ax.set_xlabel(OUTCOMES[column].label + (f", {unit}" if unit else ""))
     return ReportFigure(
         name="outcome_distributions",
         title="Outcomes at a glance",
@@ -230,7 +233,7 @@ def outcome_distributions(study: Study) -> ReportFigure:
 
 def peace_survival(study: Study) -> ReportFigure:
     """Kaplan-Meier curves of how long the ceasefire lasts after each deal."""
-    from lifelines import KaplanMeierFitter
+    from offramp.analysis.survival import peace_survival as survival_curve
 
     names = [name for name, result in study.results.items() if result.is_deal_policy]
     colors = policy_colors(list(study.results))
@@ -238,32 +241,25 @@ def peace_survival(study: Study) -> ReportFigure:
     ax = figure.subplots()
     without = []
     for name in names:
-        outcomes = study.results[name].outcomes
-        held = outcomes[outcomes["ceasefire_month"].notna()]
-        if held.empty:
+        curve = survival_curve(study.results[name].outcomes)
+        if curve is None:
             without.append(name)
             continue
-        fitter = KaplanMeierFitter().fit(
-            held["peace_months"], event_observed=held["war_resumed"], label=name
-        )
-        curve = fitter.survival_function_[name]
-        interval = fitter.confidence_interval_survival_function_
-        months = curve.index.to_numpy(float)
         ax.fill_between(
-            months,
-            PERCENT * interval.iloc[:, 0],
-            PERCENT * interval.iloc[:, 1],
+            curve.months,
+            PERCENT * curve.lower,
+            PERCENT * curve.upper,
             step="post",
             color=colors[name],
             alpha=0.15,
             linewidth=0,
         )
         ax.step(
-            months,
-            PERCENT * curve.to_numpy(),
+            curve.months,
+            PERCENT * curve.holding,
             where="post",
             color=colors[name],
-            label=f"{name} ({len(held)} ceasefires)",
+            label=f"{name} ({curve.ceasefires} ceasefires)",
         )
     ax.set_xlabel("months since the ceasefire took effect")
     ax.set_ylabel("ceasefires still holding, %")
@@ -312,20 +308,15 @@ def protest_and_removal(study: Study) -> ReportFigure:
         fontsize=7,
         va="top",
     )
-    protest_ax.set_xlabel("peak protest, % of the population")
+    protest_ax.set_xlabel(f"{OUTCOMES['peak_protest'].label}, % of the population")
 
     # The engine's causes: "hazard" is the removal hazard (protest, low approval, other
     # reasons), "election" the postponed election lost.
-    causes = ("hazard", "election")
     cause_labels = {"hazard": "removed (protest, other hazard)", "election": "lost an election"}
+    by_cause = {name: removal_cause_shares(study.results[name].outcomes) for name in names}
     left = np.zeros(len(names))
-    for cause, hatch in zip(causes, ("", "//"), strict=True):
-        shares = np.array(
-            [
-                PERCENT * np.mean(study.results[name].outcomes["removal_cause"] == cause)
-                for name in names
-            ]
-        )
+    for cause, hatch in zip(REMOVAL_CAUSES, ("", "//"), strict=True):
+        shares = np.array([PERCENT * (by_cause[name][cause] or 0.0) for name in names])
         removal_ax.barh(
             range(len(names)),
             shares,

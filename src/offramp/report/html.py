@@ -35,8 +35,6 @@ pre { background: #f6f8fa; padding: 0.8rem; overflow-x: auto; font-size: 0.8rem;
 footer { margin-top: 3rem; color: #6a737d; font-size: 0.8rem; }
 """
 
-PERCENT = 100.0
-
 
 def write_report(
     text: str, figures: Iterable[ReportFigure], out: Path, figures_dir: Path | None
@@ -93,44 +91,18 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric_from: in
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _share(value: float | None) -> str:
-    return "n/a" if value is None else f"{PERCENT * value:.0f}%"
-
-
-def _interval(stats: Mapping[str, Any], scale: float, digits: int) -> str:
-    if stats.get("median") is None:
-        return "n/a"
-    text = f"{scale * stats['median']:.{digits}f}"
-    if stats.get("p05") is not None:
-        text += f" [{scale * stats['p05']:.{digits}f}, {scale * stats['p95']:.{digits}f}]"
-    return text
-
-
 def summary_table(summary: Mapping[str, Mapping[str, Any]]) -> str:
-    """The side-by-side comparison of policies (the numbers of ``Study.summary()``)."""
-    header = (
-        "policy",
-        "territory held at horizon, % (median [5%, 95%])",
-        "deal signed",
-        "deal ratified",
-        "war resumed within 60 months of the ceasefire",
-        "leader removed",
-        "peak protest, % (median)",
-        "months at war (median)",
-        "casualties, thousands (median [5%, 95%])",
-    )
+    """The side-by-side comparison of policies (the numbers of ``Study.summary()``).
+
+    Its columns are the registry's (:func:`offramp.outcomes.summary_columns`), the same as
+    the CLI's and the dashboard's.
+    """
+    from offramp.outcomes import summary_columns
+
+    columns = summary_columns()
+    header = ("policy", *(column.title for column in columns))
     rows = [
-        (
-            escape(name),
-            _interval(row["territory_at_horizon"], PERCENT, 1),
-            _share(row["p_deal_signed"]),
-            _share(row["p_deal_ratified"]),
-            _share(row["p_war_resumed_60m"]),
-            _share(row["p_leader_removed"]),
-            _interval({"median": row["peak_protest"]["median"]}, PERCENT, 1),
-            _interval({"median": row["months_at_war"]["median"]}, 1.0, 0),
-            _interval(row["casualties"], 1e-3, 0),
-        )
+        (escape(name), *(escape(column.cell(row)) for column in columns))
         for name, row in summary.items()
     ]
     return table(header, rows)

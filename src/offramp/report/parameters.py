@@ -1,18 +1,19 @@
-"""The scenario's numeric parameters with their unit, allowed range and source.
+"""The scenario's numeric parameters with their value, unit, allowed range and source.
 
-Read from the schema's field metadata (``parameter(...)`` in ``offramp.scenario.schema``:
-``json_schema_extra`` unit and source, pydantic's ge/gt/le/lt bounds), so that the report's
-assumption table and the dashboard's sliders say what the schema says, and nothing else.
+Read from the parameter catalogue (``offramp.scenario.catalogue``, built once from the
+schema), so that the report's assumption table and the dashboard's sliders say what the
+schema says, and nothing else.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from offramp.scenario.catalogue import CatalogueEntry, per_run_parameters, range_text
 
-from offramp.scenario.schema import ASSUMPTION, PARAMETER_SECTIONS, Scenario
+if TYPE_CHECKING:
+    from offramp.scenario.schema import Policy, Scenario
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,30 @@ class ParameterInfo:
     gt: float | None
     le: float | None
     lt: float | None
+    policy: str | None = None  # for a policy's lever: the policy's name
+    region: str | None = None  # for a region's parameter: the region's name
+
+    @classmethod
+    def from_entry(
+        cls, entry: CatalogueEntry, value: float, path: str | None = None, policy: str | None = None
+    ) -> ParameterInfo:
+        """A catalogue entry with its value (and another path, for one policy's lever)."""
+        return cls(
+            path=path or entry.path,
+            section=entry.section,
+            name=entry.name,
+            value=float(value),
+            integer=entry.whole,
+            description=entry.description,
+            unit=entry.unit,
+            source=entry.source,
+            ge=entry.ge,
+            gt=entry.gt,
+            le=entry.le,
+            lt=entry.lt,
+            policy=policy,
+            region=entry.region,
+        )
 
     @property
     def lower(self) -> float | None:
@@ -44,56 +69,12 @@ class ParameterInfo:
 
     @property
     def range_text(self) -> str:
-        """The allowed range as a reader writes it: '0 ≤ x ≤ 1', '> 0'."""
-        parts = []
-        if self.ge is not None:
-            parts.append(f"≥ {self.ge:g}")
-        if self.gt is not None:
-            parts.append(f"> {self.gt:g}")
-        if self.le is not None:
-            parts.append(f"≤ {self.le:g}")
-        if self.lt is not None:
-            parts.append(f"< {self.lt:g}")
-        return ", ".join(parts) or "any"
+        """The allowed range as a reader writes it: '≥ 0, ≤ 1', '> 0'."""
+        return range_text(self.ge, self.gt, self.le, self.lt)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the dashboard's parameter list)."""
         return {**asdict(self), "range": self.range_text}
-
-
-def _bound(metadata: list[Any], attribute: str) -> float | None:
-    for item in metadata:
-        if hasattr(item, attribute):
-            return float(getattr(item, attribute))
-    return None
-
-
-def _section_parameters(model: BaseModel, section: str) -> list[ParameterInfo]:
-    rows = []
-    for name, field in type(model).model_fields.items():
-        value = getattr(model, name)
-        extra = field.json_schema_extra
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            continue
-        if not isinstance(extra, dict) or "unit" not in extra:
-            continue
-        rows.append(
-            ParameterInfo(
-                path=f"{section}.{name}",
-                section=section,
-                name=name,
-                value=float(value),
-                integer=isinstance(value, int),
-                description=field.description or "",
-                unit=str(extra["unit"]),
-                source=str(extra.get("source", ASSUMPTION)),
-                ge=_bound(field.metadata, "ge"),
-                gt=_bound(field.metadata, "gt"),
-                le=_bound(field.metadata, "le"),
-                lt=_bound(field.metadata, "lt"),
-            )
-        )
-    return rows
 
 
 def scenario_parameters(scenario: Scenario) -> list[ParameterInfo]:
@@ -107,15 +88,33 @@ def scenario_parameters(scenario: Scenario) -> list[ParameterInfo]:
     Returns
     -------
     list of ParameterInfo
-        In the order of the schema: section by section, field by field; the path is the
-        dotted name used by ``offramp.engine.parameters`` (``"bargaining.emboldening"``).
+        The engine's per-run parameters but the policy levers (shown with each policy), in
+        the engine's order: section by section, field by field, then the population's
+        spread and each region's poll share; the path is the dotted name used by
+        ``offramp.engine.parameters`` (``"bargaining.emboldening"``).
     """
-    rows = []
-    for section in PARAMETER_SECTIONS:
-        rows.extend(_section_parameters(getattr(scenario, section), section))
-    population = [
-        row
-        for row in _section_parameters(scenario.population, "population")
-        if row.name == "demand_spread"
+    return [
+        ParameterInfo.from_entry(entry, entry.value(scenario))
+        for entry in per_run_parameters(scenario)
+        if entry.section != "policy"
     ]
-    return rows + population
+
+
+def policy_parameters(scenario: Scenario) -> list[ParameterInfo]:
+    """Each policy's levers, path ``policies.<policy>.<lever>`` (the dashboard's sliders)."""
+    levers = [entry for entry in per_run_parameters(scenario) if entry.section == "policy"]
+    return [
+        ParameterInfo.from_entry(
+            entry,
+            entry.value(scenario, policy),
+            path=policy_lever_path(policy, entry.name),
+            policy=policy.name,
+        )
+        for policy in scenario.policies
+        for entry in levers
+    ]
+
+
+def policy_lever_path(policy: Policy, lever: str) -> str:
+    """The path of one policy's lever: ``policies.<policy>.<lever>``."""
+    return f"policies.{policy.name}.{lever}"

@@ -9,36 +9,33 @@ from typing import TYPE_CHECKING
 from offramp.report import html
 from offramp.report.assumptions import assumption_set_description
 from offramp.report.figures import ReportFigure, study_figures
-from offramp.report.parameters import scenario_parameters
+from offramp.report.parameters import policy_parameters, scenario_parameters
 
 if TYPE_CHECKING:
     from offramp.study import Study
 
 
 def policy_table(study: Study) -> str:
-    """The policies compared: kind, description and levers."""
+    """The policies compared: kind, description and levers (named as the catalogue does)."""
+    levers = policy_parameters(study.scenario)
+    names = list(dict.fromkeys(info.name for info in levers))
     rows = []
     for name in study.results:
         policy = study.scenario.policy(name)
-        rows.append(
-            (
-                escape(name),
-                escape(policy.kind),
-                escape(policy.description),
-                str(policy.deal_month) if policy.offers_deal else "n/a",
-                f"{policy.aid_level:g}",
-                f"{policy.guarantee_credibility:g}",
-                f"{policy.sanctions_relief:g}",
-            )
-        )
+        values = {info.name: info for info in levers if info.policy == name}
+        cells = [
+            "n/a"
+            if lever == "deal_month" and not policy.offers_deal
+            else f"{values[lever].value:g}"
+            for lever in names
+        ]
+        rows.append((escape(name), escape(policy.kind), escape(policy.description), *cells))
+    units = {info.name: info.unit for info in levers}
     header = (
         "policy",
         "kind",
         "what it is",
-        "deal offered at month",
-        "aid level (share of the scenario's)",
-        "guarantee credibility (probability)",
-        "sanctions relief (share)",
+        *(f"{lever.replace('_', ' ')} ({units[lever]})" for lever in names),
     )
     return html.table(header, rows, numeric_from=3)
 

@@ -1,7 +1,9 @@
 """Generate the parameter reference (``docs/parameters.md``) from the schema.
 
 The schema is the single place where a parameter's meaning, unit, range and source are
-written; this module renders it. Regenerate with::
+written; the numeric parameters' rows come from the parameter catalogue built from it
+(``offramp.scenario.catalogue``), the other fields' (choices, names) from the schema.
+Regenerate with::
 
     python -m offramp.scenario.reference > docs/parameters.md
 
@@ -15,7 +17,14 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from offramp.scenario.catalogue import CatalogueEntry, schema_catalogue
 from offramp.scenario.schema import Policy, Population, Region, Scenario
+
+
+def _catalogued() -> dict[tuple[type[BaseModel], str], CatalogueEntry]:
+    """The numeric parameters by (schema class, field): their rows come from the catalogue."""
+    return {(entry.model, entry.name): entry for entry in schema_catalogue().values()}
+
 
 HEADER = """# Parameter reference
 
@@ -63,6 +72,15 @@ def _default(info: FieldInfo) -> str:
     )
 
 
+def _catalogue_row(entry: CatalogueEntry) -> tuple[str, str, str, str]:
+    """Unit, range, default and source of a numeric parameter, from the catalogue."""
+    value = entry.default
+    default = (
+        "required" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    )
+    return entry.unit, entry.range_text, default, entry.source
+
+
 def _table(model: type[BaseModel], title: str, note: str = "") -> str:
     lines = [f"## `{title}`", ""]
     if note:
@@ -71,6 +89,7 @@ def _table(model: type[BaseModel], title: str, note: str = "") -> str:
         "| parameter | meaning | unit | range | default | source |",
         "|---|---|---|---|---|---|",
     ]
+    catalogued = _catalogued()
     for name, info in model.model_fields.items():
         extra: dict[str, Any] = info.json_schema_extra or {}  # type: ignore[assignment]
         annotation = info.annotation
@@ -81,10 +100,13 @@ def _table(model: type[BaseModel], title: str, note: str = "") -> str:
         ):
             continue
         meaning = (info.description or "").replace("|", "\\|")
-        lines.append(
-            f"| `{name}` | {meaning} | {extra.get('unit', '')} | {_allowed(info)} | "
-            f"{_default(info)} | {extra.get('source', '')} |"
-        )
+        entry = catalogued.get((model, name))
+        if entry is not None:
+            unit, allowed, default, source = _catalogue_row(entry)
+        else:
+            unit, allowed = extra.get("unit", ""), _allowed(info)
+            default, source = _default(info), extra.get("source", "")
+        lines.append(f"| `{name}` | {meaning} | {unit} | {allowed} | {default} | {source} |")
     return "\n".join(lines) + "\n"
 
 

@@ -11,10 +11,13 @@ this file (``offramp.scenario.reference``) rather than written twice.
 from __future__ import annotations
 
 from difflib import get_close_matches
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+if TYPE_CHECKING:
+    from offramp.mechanisms.epstein import EpsteinParameters
 
 ASSUMPTION = "assumption"
 
@@ -563,6 +566,28 @@ class EpsteinSettings(Section):
     )
     jailed_keep_cell: bool = Field(False, description="Whether jailed citizens keep their site.")
 
+    def to_parameters(self) -> EpsteinParameters:
+        """The spatial model's kernel parameters (one grouped value) from these settings.
+
+        The settings here are the one set of defaults; ``EpsteinParameters`` declares none
+        of its own for them.
+        """
+        from offramp.mechanisms.epstein import EpsteinParameters
+
+        return EpsteinParameters(
+            width=self.grid,
+            height=self.grid,
+            citizen_density=self.citizen_density,
+            cop_density=self.cop_density,
+            vision=self.vision,
+            k=self.k,
+            threshold=self.threshold,
+            max_jail_term=self.max_jail_term,
+            rounding=self.rounding,
+            neighbourhood=self.neighbourhood,
+            jailed_keep_cell=self.jailed_keep_cell,
+        )
+
     @model_validator(mode="after")
     def _vision_fits_the_grid(self) -> EpsteinSettings:
         if 2 * self.vision + 1 > self.grid:
@@ -896,27 +921,6 @@ class ParameterRange(BaseModel):
         return ("whole numbers in " if self.whole else "") + f"{low}, {high}"
 
 
-def _field_range(model: type[BaseModel], name: str) -> ParameterRange | None:
-    field = model.model_fields[name]
-    if field.annotation not in (int, float):
-        return None
-    bounds: dict[str, float] = {}
-    for item in field.metadata:
-        for key in ("ge", "gt", "le", "lt"):
-            if getattr(item, key, None) is not None:
-                bounds[key] = float(getattr(item, key))
-    return ParameterRange(whole=field.annotation is int, **bounds)
-
-
-def _section_ranges(model: type[BaseModel], prefix: str) -> dict[str, ParameterRange]:
-    found = {}
-    for name in model.model_fields:
-        allowed = _field_range(model, name)
-        if allowed is not None:
-            found[f"{prefix}.{name}"] = allowed
-    return found
-
-
 class Scenario(Section):
     """A whole scenario file."""
 
@@ -981,21 +985,11 @@ class Scenario(Section):
         return self
 
     def parameter_ranges(self) -> dict[str, ParameterRange]:
-        """Allowed range of each numeric parameter, keyed as ``numeric_parameters`` keys it."""
-        ranges: dict[str, ParameterRange] = {}
-        for name, field in type(self).model_fields.items():
-            section = field.annotation
-            if name in ("meta", "actors", "population") or not (
-                isinstance(section, type) and issubclass(section, Section)
-            ):
-                continue
-            ranges.update(_section_ranges(section, name))
-        ranges.update(_section_ranges(Policy, "policy"))
-        ranges["population.demand_spread"] = _field_range(Population, "demand_spread")
-        for region in self.population.regions:
-            path = f"population.{region.name}.no_concessions_share"
-            ranges[path] = _field_range(Region, "no_concessions_share")
-        return ranges
+        """Allowed range of each numeric parameter, keyed as ``numeric_parameters`` keys it
+        (the per-run entries of ``offramp.scenario.catalogue``)."""
+        from offramp.scenario.catalogue import per_run_parameters
+
+        return {entry.path: entry.range for entry in per_run_parameters(self)}
 
     def policy(self, name: str) -> Policy:
         """The policy called ``name``."""

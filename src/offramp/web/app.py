@@ -3,8 +3,10 @@
 Endpoints (``/docs`` shows them live)::
 
     GET  /api/scenarios                       bundled scenarios, policies, assumption sets
-    GET  /api/scenarios/{name}/parameters     numeric parameters: value, unit, range, source
+    GET  /api/scenarios/{name}/parameters     numeric parameters and each policy's levers:
+                                              value, unit, range, source, slider
     GET  /api/limits                          what a job may ask for
+    GET  /api/outcomes                        the registry of outcomes, trajectories, columns
     POST /api/jobs                            start a study -> {job_id}
     GET  /api/jobs/{id}                       status, progress, summary when done
     GET  /api/jobs/{id}/charts                data of the dashboard's charts
@@ -169,12 +171,19 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def _parameters(scenario: Scenario) -> list[ParameterInfo]:
+    """What the page offers as sliders: the model's parameters (from the parameter
+    catalogue), then each policy's levers (``policies.<policy>.<lever>``)."""
+    from offramp.report.parameters import policy_parameters, scenario_parameters
+
+    return scenario_parameters(scenario) + policy_parameters(scenario)
+
+
 def _apply_overrides(scenario: Scenario, overrides: dict[str, float]) -> Scenario:
     """The scenario with ``overrides`` set, validated again by the schema."""
-    from offramp.report.parameters import scenario_parameters
     from offramp.scenario.loading import ScenarioError, validate_scenario
 
-    allowed = {info.path: info for info in scenario_parameters(scenario)}
+    allowed = {info.path: info for info in _parameters(scenario)}
     table = scenario.model_dump()
     for path, value in overrides.items():
         if path not in allowed:
@@ -186,7 +195,15 @@ def _apply_overrides(scenario: Scenario, overrides: dict[str, float]) -> Scenari
         info = allowed[path]
         if info.integer and float(value) != int(value):
             raise _invalid(["overrides", path], "must be a whole number", value)
-        table[info.section][info.name] = int(value) if info.integer else float(value)
+        number = int(value) if info.integer else float(value)
+        if info.policy is not None:
+            policy = next(p for p in table["policies"] if p["name"] == info.policy)
+            policy[info.name] = number
+        elif info.region is not None:
+            regions = table["population"]["regions"]
+            next(r for r in regions if r["name"] == info.region)[info.name] = number
+        else:
+            table[info.section][info.name] = number
     try:
         return validate_scenario(table, source="overrides")
     except ScenarioError as error:
@@ -238,6 +255,15 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             "max_active_jobs": limits.max_active_jobs,
         }
 
+    @app.get("/api/outcomes")
+    def list_outcomes() -> dict[str, Any]:
+        """The registry (``offramp.outcomes``): every per-run outcome and trajectory variable
+        with its label, unit, meaning and direction, and the summary table's columns (the
+        page builds its table from them)."""
+        from offramp.outcomes import registry_dict
+
+        return registry_dict()
+
     @app.get("/api/scenarios")
     def list_scenarios() -> list[dict[str, Any]]:
         """The bundled scenarios with their policies and the assumption sets offered."""
@@ -271,10 +297,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     ) -> list[dict[str, Any]]:
         """Every numeric parameter with its value (under the assumption set), unit, range and
         source, and the ends of its slider."""
-        from offramp.report.parameters import scenario_parameters
-
         scenario = _with_assumptions(_bundled_scenario(name), assumptions, ["assumptions"])
-        return [slider(info) for info in scenario_parameters(scenario)]
+        return [slider(info) for info in _parameters(scenario)]
 
     @app.post("/api/jobs", status_code=202)
     def start_job(body: Annotated[JobBody, Body()]) -> dict[str, str]:

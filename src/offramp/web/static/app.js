@@ -1,22 +1,13 @@
 // The offramp dashboard: everything shown comes from the server's JSON API (see /docs).
 "use strict";
 
-const state = { scenarios: [], limits: null, parameters: [], job: null, timer: null };
+const state = {
+  scenarios: [], limits: null, registry: null, parameters: [], job: null, timer: null,
+};
 const $ = (id) => document.getElementById(id);
 
-// Columns of the summary table: [heading, statistic path in Study.summary(), scale, digits].
-// The same columns as the HTML report and `offramp run`.
-const COLUMNS = [
-  ["territory held at horizon, % (median [5%, 95%])", "territory_at_horizon", 100, 1, true],
-  ["deal signed", "p_deal_signed", 100, 0, false],
-  ["deal ratified", "p_deal_ratified", 100, 0, false],
-  ["war resumed within 60 months of the ceasefire", "p_war_resumed_60m", 100, 0, false],
-  ["leader removed", "p_leader_removed", 100, 0, false],
-  ["peak protest, % (median)", "peak_protest.median", 100, 1, false],
-  ["months at war (median)", "months_at_war.median", 1, 0, false],
-  ["casualties, thousands (median [5%, 95%])", "casualties", 0.001, 0, true],
-];
-
+// The registry of outcomes (GET /api/outcomes): the summary table's columns come from it,
+// the same as the HTML report's and `offramp run`'s.
 async function api(path, options) {
   const response = await fetch(path, options);
   const body = await response.json().catch(() => null);
@@ -49,7 +40,9 @@ function currentScenario() {
 
 async function init() {
   try {
-    [state.scenarios, state.limits] = await Promise.all([api("/api/scenarios"), api("/api/limits")]);
+    [state.scenarios, state.limits, state.registry] = await Promise.all([
+      api("/api/scenarios"), api("/api/limits"), api("/api/outcomes"),
+    ]);
   } catch (error) {
     setStatus(`Cannot reach the server: ${error.message}`, true);
     return;
@@ -229,10 +222,30 @@ function statistic(row, path) {
   return path.split(".").reduce((value, key) => (value === null ? null : value[key]), row);
 }
 
+// One cell as the registry's column says (the same rules as SummaryColumn.cell in Python).
+function cellText(column, row) {
+  const value = row[column.key];
+  if (column.statistic === "share") {
+    const missing = value === null || value === undefined;
+    return missing ? "n/a" : `${formatNumber(value, column.scale, column.digits)}%`;
+  }
+  if (!value || value.median === null || value.median === undefined) {
+    return "n/a";
+  }
+  let text = formatNumber(value.median, column.scale, column.digits);
+  if (column.statistic === "interval" && value.p05 !== null && value.p05 !== undefined) {
+    const low = formatNumber(value.p05, column.scale, column.digits);
+    const high = formatNumber(value.p95, column.scale, column.digits);
+    text += ` [${low}, ${high}]`;
+  }
+  return text;
+}
+
 function renderSummary(job) {
+  const columns = state.registry.summary_columns;
   const table = $("summary");
   const head = document.createElement("tr");
-  for (const heading of ["policy", ...COLUMNS.map((c) => c[0])]) {
+  for (const heading of ["policy", ...columns.map((c) => c.title)]) {
     const th = document.createElement("th");
     th.textContent = heading;
     head.append(th);
@@ -242,20 +255,14 @@ function renderSummary(job) {
     const name = document.createElement("td");
     name.textContent = policy;
     tr.append(name);
-    for (const [, path, scale, digits, interval] of COLUMNS) {
+    for (const column of columns) {
       const cell = document.createElement("td");
       cell.className = "num";
       cell.dataset.policy = policy;
-      const value = interval ? statistic(row, `${path}.median`) : statistic(row, path);
-      cell.dataset.statistic = interval ? `${path}.median` : path;
-      cell.dataset.value = JSON.stringify(value);
-      let text = formatNumber(value, scale, digits);
-      if (interval && value !== null) {
-        const low = formatNumber(row[path].p05, scale, digits);
-        const high = formatNumber(row[path].p95, scale, digits);
-        text += ` [${low}, ${high}]`;
-      }
-      cell.textContent = text === "n/a" || scale !== 100 || digits !== 0 ? text : `${text}%`;
+      const path = column.statistic === "share" ? column.key : `${column.key}.median`;
+      cell.dataset.statistic = path;
+      cell.dataset.value = JSON.stringify(statistic(row, path));
+      cell.textContent = cellText(column, row);
       tr.append(cell);
     }
     return tr;
@@ -298,15 +305,18 @@ function drawCharts(job, charts) {
     layout("Territory over time", `months since ${job.manifest.start}`,
       "territory held, % of recognised area"), config);
 
-  const measures = [["deal ratified", "p_deal_ratified"],
-    ["war resumed ≤ 60 months", "p_war_resumed_60m"], ["leader removed", "p_leader_removed"]];
+  // The shares of the summary table, labelled by the registry.
+  const measures = state.registry.summary_columns
+    .filter((c) => c.statistic === "share")
+    .map((c) => [c.label, c.key]);
   const bars = names.map((name, i) => ({
     type: "bar", name, marker: { color: PALETTE[i % PALETTE.length] },
     x: measures.map((m) => m[0]),
     y: measures.map((m) => (job.summary[name][m[1]] === null ? null : 100 * job.summary[name][m[1]])),
   }));
   Plotly.newPlot("chart-probabilities", bars,
-    { ...layout("Deal, resumption and removal", "", "share of runs, %"), barmode: "group" }, config);
+    { ...layout("Deal, resumption and removal", "", "share of runs (resumption: of ceasefires), %"),
+      barmode: "group" }, config);
 
   const boxes = names.map((name, i) => ({
     type: "box", name, boxpoints: false, marker: { color: PALETTE[i % PALETTE.length] },
