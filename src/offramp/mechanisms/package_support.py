@@ -46,8 +46,9 @@ with every larger cession (:math:`\beta > 0`): the properties the tests check.
 give up some"): an agent whose demand is at least 1 (reservation point 1: no concession)
 answers "no concessions", as the population is built (:func:`offramp.mechanisms.opinion.
 initial_demand`); any other agent answers "may give up some" with probability
-:math:`\sigma(\alpha_m + \beta_m(1 - r_i) - \delta)` (its room for a concession, with the
-question's own intercept and slope) and "hard to say" otherwise.
+:math:`\sigma(\kappa_m (1 - r_i - c_m) - \delta)`: those with room for a concession
+:math:`1 - r_i` beyond a threshold :math:`c_m` say so, the others cannot say (the question's
+own threshold and steepness).
 
 This is Putnam's (1988) level II in survey form: the win-set is the set of packages a
 majority accepts, and side payments (guarantees, sanctions, the EU path) can move a package
@@ -97,8 +98,8 @@ class TermWeights:
     undecided_band: float = 0.3
     no_opinion: float = 0.0
     leniency: float = 0.5
-    monitoring_intercept: float = 0.0
-    monitoring_slope: float = 1.0
+    monitoring_threshold: float = 0.5
+    monitoring_slope: float = 10.0
     withdrawal: float = 0.0
     guarantees_europe: float = 0.0
     guarantees_europe_us: float = 0.0
@@ -300,7 +301,7 @@ def no_concessions_answer(
     refuses = z >= 1.0
     room = 1.0 - np.clip(z, 0.0, 1.0)
     may = _sigmoid(
-        weights.monitoring_intercept + weights.monitoring_slope * room - weights.undecided_band
+        weights.monitoring_slope * (room - weights.monitoring_threshold) - weights.undecided_band
     )
     may = np.where(refuses, 0.0, may)
     accept = _weighted(refuses.astype(float), population_weight)
