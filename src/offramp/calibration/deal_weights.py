@@ -19,8 +19,10 @@ the wave's published regions where there are some, else a regional pattern (July
 wave's national share. The May 2025 items use February 2025's regional pattern (West,
 Centre, South 50.5%, East 42%) shifted to May 2025's national 52%: KIIS published no regions
 for May 2025. This stands in for the engine's own agents at May 2025, which ``Results`` does
-not expose: the opinion fit reproduces the national series within 2.9 pp, so the two agree
-in the share refusing, and differ only in the shape of the distribution below it.
+not expose: the opinion fit, driven by the observed front line, reproduces the national
+series within 2.9 pp (so the two agree in the share refusing and differ in the shape of the
+distribution below it); ukraine-2022's own fight-on runs, on their simulated line, give
+45.9% in May 2025 (90% of runs 39.1-60.1%) against the 52% used here.
 
 **Deals as the items worded them.** The territory the defender held is the liveuamap
 month-end series and, after January 2025, its linear trend over the last 12 months
