@@ -55,6 +55,14 @@ TEXT_COLUMNS = frozenset(
         "includes_pre2022",
         "population_verified",
         "composition_verified",
+        "area",
+        "kind",
+        "basis",
+        "plan",
+        "terms_as_worded",
+        "term",
+        "identified",
+        "fit",
     }
 )
 REGIONS = ("national", "west", "center", "south", "east")

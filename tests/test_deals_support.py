@@ -1,0 +1,189 @@
+"""The public that answers packages: properties, the KIIS question, the fitted weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from offramp.calibration.deal_weights import (
+    FITTED,
+    free_shares,
+    kiis_items,
+    predict,
+)
+from offramp.mechanisms import opinion
+from offramp.mechanisms.package_support import (
+    TermWeights,
+    judged_package_territory,
+    no_concessions_answer,
+    package_support,
+    poll,
+    response_shares,
+    shipped_term_weights,
+)
+from offramp.mechanisms.ratification import judged_territory
+from offramp.scenario.deal import load_deal, package_terms
+
+DEMAND, _, WEIGHT = opinion.initial_demand(
+    [0.54, 0.54, 0.54, 0.45], [0.25, 0.31, 0.23, 0.21], 1.5, 50
+)
+RESERVATION = opinion.reservation_point(DEMAND)
+
+weights_st = st.builds(
+    TermWeights,
+    peace_value=st.floats(-5, 5),
+    territory=st.floats(0.0, 100.0),
+    undecided_band=st.floats(0.0, 3.0),
+    no_opinion=st.floats(0.0, 0.5),
+    leniency=st.floats(0.0, 1.0),
+    withdrawal=st.floats(-5, 5),
+    guarantees_europe=st.floats(-5, 5),
+    guarantees_europe_us=st.floats(-5, 5),
+    sanctions_lifted=st.floats(-5, 5),
+    nato_renounced=st.floats(-5, 5),
+)
+held_st = st.floats(0.5, 1.0)
+
+
+@given(weights_st, held_st, st.floats(0.0, 0.2), st.floats(0.0, 0.3))
+def test_shares_are_a_distribution(w: TermWeights, held: float, v: float, rho: float) -> None:
+    a, r, u = package_support(
+        RESERVATION, WEIGHT, w, held_share=held, withdraw_from=v, recognized_de_jure=rho
+    )
+    assert 0 <= a <= 1 and 0 <= r <= 1 and 0 <= u <= 1
+    assert a + r + u == pytest.approx(1.0)
+
+
+@given(weights_st, held_st, st.floats(0.0, 5.0), st.sampled_from(["foreign_troops", "eu_path"]))
+def test_a_term_of_positive_weight_never_lowers_acceptance(
+    w: TermWeights, held: float, extra: float, term: str
+) -> None:
+    w = w.with_values(**{term: extra})
+    without = package_support(RESERVATION, WEIGHT, w, held_share=held)[0]
+    with_term = package_support(RESERVATION, WEIGHT, w, held_share=held, **{term: True})[0]
+    assert with_term >= without - 1e-12
+
+
+@given(weights_st, held_st, st.floats(0.0, 0.1), st.floats(0.0, 0.1), st.floats(0.0, 0.2))
+def test_a_larger_cession_never_raises_acceptance(
+    w: TermWeights, held: float, v: float, dv: float, rho: float
+) -> None:
+    smaller = package_support(
+        RESERVATION, WEIGHT, w, held_share=held, withdraw_from=v + 1e-3, recognized_de_jure=rho
+    )[0]
+    larger_withdrawal = package_support(
+        RESERVATION,
+        WEIGHT,
+        w,
+        held_share=held,
+        withdraw_from=v + 1e-3 + dv,
+        recognized_de_jure=rho,
+    )[0]
+    larger_recognition = package_support(
+        RESERVATION,
+        WEIGHT,
+        w,
+        held_share=held,
+        withdraw_from=v + 1e-3,
+        recognized_de_jure=rho + dv,
+    )[0]
+    assert larger_withdrawal <= smaller + 1e-12
+    assert larger_recognition <= smaller + 1e-12
+
+
+@given(held_st, st.floats(0.0, 1.0))
+def test_judged_territory_is_the_ratification_rule_for_whole_deals(held: float, lam: float) -> None:
+    armistice = judged_package_territory(held, lam)
+    cession = judged_package_territory(held, lam, recognized_de_jure=1.0 - held)
+    assert armistice == pytest.approx(judged_territory(held, False, lam))
+    assert cession == pytest.approx(judged_territory(held, True, lam))
+    # A third party's recognition leaves the defender's claim (judged as an armistice).
+    patrons = judged_package_territory(
+        held, lam, recognized_de_jure=1.0 - held, recognized_by="patrons"
+    )
+    assert patrons == pytest.approx(armistice)
+
+
+def test_the_sharp_limit_is_todays_rule() -> None:
+    # beta -> infinity, alpha > 0, no band: accept iff the reservation point is met.
+    sharp = TermWeights(peace_value=40.0, territory=1e6, undecided_band=0.0, leniency=0.5)
+    held = 0.8
+    accept, _, _ = package_support(RESERVATION, WEIGHT, sharp, held_share=held)
+    expected = WEIGHT[RESERVATION <= judged_territory(held, False, 0.5)].sum() / WEIGHT.sum()
+    assert accept == pytest.approx(expected, abs=1e-6)
+
+
+def test_response_band_is_undecided() -> None:
+    a, r, u = response_shares(np.array([-10.0, 0.0, 10.0]), 0.5)
+    assert u[1] > u[0] and u[1] > u[2]
+    assert a[1] == pytest.approx(r[1])
+    assert np.allclose(a + r + u, 1.0)
+
+
+def test_monitoring_question_accept_is_the_refusing_share() -> None:
+    w = shipped_term_weights()
+    accept, reject, undecided = no_concessions_answer(DEMAND, WEIGHT, w)
+    assert accept == pytest.approx(opinion.refusing_share(DEMAND, WEIGHT) / WEIGHT.sum())
+    assert reject > 0 and undecided > 0
+    assert accept + reject + undecided == pytest.approx(1.0)
+
+
+def test_poll_per_run_and_with_deals() -> None:
+    w = shipped_term_weights()
+    demand = np.stack([DEMAND, DEMAND - 0.3])
+    held = np.array([0.81, 0.81])
+    plan = poll(
+        demand,
+        WEIGHT,
+        w,
+        held_share=held,
+        **package_terms(load_deal("european-plan-may-2025"), held),
+    )
+    assert plan["accept"].shape == (2,)
+    # A wearier public (lower demands) accepts more.
+    assert plan["accept"][1] > plan["accept"][0]
+    monitoring = poll(demand, WEIGHT, w, question="no-concessions")
+    assert monitoring["accept"][1] < monitoring["accept"][0]
+    with pytest.raises(ValueError, match="allowed"):
+        poll(demand, WEIGHT, w, question="vote")
+
+
+# --- the fit ---------------------------------------------------------------------------
+
+#: Items the shipped fit misses by more than the 95% sampling margin (docs/deals.md); each
+#: with the largest miss allowed here (pp), so that a worse fit fails.
+KNOWN_MISSES = {
+    "ndi-ladder-pre2014_borders": 4.0,
+    "kiis-plan-european-plan": 7.0,
+}
+
+
+def test_items_stop_at_the_cut_off() -> None:
+    items = kiis_items()
+    assert max(item.date for item in items) <= "2025-06"
+    assert len({i.name for i in items}) == len(items)
+    assert free_shares(items) > len(FITTED)
+
+
+def test_shipped_weights_reproduce_each_item_within_its_margin() -> None:
+    items = kiis_items()
+    fitted = predict(items, shipped_term_weights())
+    for item, shares in zip(items, fitted, strict=True):
+        margin = 100 * 1.96 * np.sqrt(0.25 / item.n)
+        error = 100 * np.abs(shares - np.array(item.observed)).max()
+        allowed = max(margin, KNOWN_MISSES.get(item.name, 0.0))
+        assert error <= allowed + 0.05, (item.name, round(error, 1), round(margin, 1))
+
+
+@pytest.mark.slow
+def test_the_fit_finds_the_shipped_weights() -> None:
+    from offramp.calibration.deal_weights import fit_deal_weights
+
+    fit = fit_deal_weights(starts=2, intervals=False)
+    shipped = shipped_term_weights()
+    worse = fit.neg_log_likelihood
+    from offramp.calibration.deal_weights import negative_log_likelihood
+
+    assert negative_log_likelihood(fit.items, shipped) <= worse + 0.5
