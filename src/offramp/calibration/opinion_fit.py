@@ -46,8 +46,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from offramp.calibration.laplace import hessian, inverse_positive
-from offramp.engine.parameters import compile_parameters
 from offramp.engine.draws import UNIFORM_RALLY, Draws
+from offramp.engine.parameters import compile_parameters
 from offramp.mechanisms import opinion
 
 if TYPE_CHECKING:
