@@ -159,6 +159,27 @@ OUTCOMES: dict[str, Outcome] = _registry(
             _q(),
         ),
         Outcome(
+            "deal_offers",
+            "offers made",
+            "offers",
+            "how many times the policy's schedule put the deal on the table",
+            "f",
+            None,
+            "",
+            _q(deal_only=True),
+        ),
+        Outcome(
+            "deal_declined",
+            "declined by the government",
+            "true/false",
+            "the invader accepted an offer but the defender's government declined to sign it "
+            "(it expected ratification to fail, or its own survival to be at risk)",
+            "b",
+            None,
+            "",
+            _share(deal_only=True),
+        ),
+        Outcome(
             "deal_signed",
             "deal signed",
             "true/false",

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from offramp.cli import calibrate, explore, report, serve
+from offramp.cli import calibrate, explore, negotiation, report, serve
 from offramp.cli.data import data_app
 from offramp.cli.errors import fail_on_user_error
 
@@ -60,6 +60,14 @@ def run(
             "applied to the scenario.",
         ),
     ] = None,
+    deal_month: Annotated[
+        str | None,
+        typer.Option(
+            "--deal-month",
+            help="First offer of every deal policy: a month index or YYYY-MM (the schedule's "
+            "other fields stay as the scenario sets them).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run the policies side by side and print their outcomes with intervals."""
@@ -73,6 +81,8 @@ def run(
             from offramp.scenario.assumptions import apply_assumptions
 
             loaded = apply_assumptions(loaded, assumptions)
+        if deal_month is not None:
+            loaded = _offered_from(loaded, deal_month)
         chosen = policy or loaded.policy_names
         with policy_progress(len(chosen), enabled=sys.stderr.isatty()) as advance:
             study = run_study(
@@ -90,6 +100,18 @@ def run(
     from offramp.cli.tables import print_study
 
     print_study(study)
+
+
+def _offered_from(scenario, month: str):
+    """The scenario with every deal policy first offered at ``month`` (index or YYYY-MM)."""
+    from offramp.analysis.negotiation import month_index
+
+    index = int(month) if month.isdigit() else month_index(scenario, month, "--deal-month")
+    policies = [
+        p.model_copy(update={"deal_month": index, "offer_from": None}) if p.offers_deal else p
+        for p in scenario.policies
+    ]
+    return scenario.model_copy(update={"policies": policies})
 
 
 @app.command()
@@ -127,7 +149,7 @@ def scenarios() -> None:
 
 
 # After the core verbs, so that `offramp --help` lists run, validate and scenarios first.
-for _module in (explore, calibrate, report, serve):
+for _module in (negotiation, explore, calibrate, report, serve):
     _module.register(app)
 app.add_typer(data_app, name="data")
 

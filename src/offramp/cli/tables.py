@@ -7,6 +7,7 @@ HTML report's and the dashboard's.
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -54,3 +55,63 @@ def print_study(study: Study, console: Console | None = None) -> None:
     # A pipe or a log gets a wide table rather than Rich's 80-column default.
     console = console or Console(width=None if Console().is_terminal else 150)
     console.print(study_table(study))
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.0f}%"
+
+
+def _interval(stats: dict[str, float]) -> str:
+    return f"{100 * stats['median']:.1f} [{100 * stats['p05']:.1f}, {100 * stats['p95']:.1f}]"
+
+
+def print_poll(result: Any, console: Console | None = None) -> None:
+    """The modelled public's answer, as a survey table (shares in %, 90% intervals)."""
+    console = console or Console()
+    labels = (
+        {"accept": "no territory may be given up", "reject": "may give up some"}
+        if result.question == "no-concessions"
+        else {"accept": "acceptable", "reject": "completely unacceptable"}
+    )
+    labels["undecided"] = "hard to say"
+    table = Table(
+        title=f"Poll, {result.month}: {result.deal}",
+        caption=f"Adults in government-controlled areas as modelled; median and 5th-95th "
+        f"percentiles over {result.runs} runs (model uncertainty, not a survey's sampling error).",
+    )
+    table.add_column("answer", style="bold")
+    table.add_column("share, %\nmedian [5%, 95%]", justify="right")
+    for key, label in labels.items():
+        table.add_row(label, _interval(result.shares[key]))
+    console.print(table)
+
+
+def print_window(result: dict[str, Any], console: Console | None = None) -> None:
+    """For each offer month: signed, ratified, in force, resumed, territory vs fighting on."""
+    console = console or Console()
+    table = Table(
+        title=f"When could '{result['deal']}' pass, and would it hold?",
+        caption=f"One offer at each month; {result['runs']} runs each, {result['horizon']} "
+        "months; resumption is among runs whose deal took effect.",
+    )
+    for column in (
+        "offer month",
+        "signed",
+        "ratified",
+        "in force",
+        "war resumed\nwithin 60 mo.",
+        "territory at\nhorizon, %",
+        "fighting on, %",
+    ):
+        table.add_column(column, justify="right")
+    for row in result["offers"]:
+        table.add_row(
+            row["offer_month"],
+            _pct(row["p_signed"]),
+            _pct(row["p_ratified"]),
+            _pct(row["p_in_force"]),
+            _pct(row["p_war_resumed_60m"]),
+            f"{100 * row['territory_at_horizon']['median']:.1f}",
+            f"{100 * row['territory_fight_on']['median']:.1f}",
+        )
+    console.print(table)

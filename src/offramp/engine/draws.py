@@ -1,10 +1,12 @@
 """Every random number of a set of runs, drawn run by run from its own streams.
 
-A run's numbers come from ``offramp.rng.run_generator(seed, run, stream)``, so they depend only
-on (seed, run index, stream), never on the chunk a run is simulated in. The core model's
-draws share one stream in a fixed layout (changing the layout changes every result). A
-mechanism added later takes a stream of its own (:meth:`Draws.stream`), so switching it on
-or adding it does not move the numbers of the mechanisms that were already there.
+A run's numbers come from ``offramp.rng.run_generator(seed, run, stream)`` (the agents'
+draws) and two children of it (the monthly normal and uniform draws, each filled month by
+month), so they depend only on (seed, run index, stream), never on the chunk a run is
+simulated in nor on the horizon: month t of a 60-month run is month t of a 120-month run.
+The core model's draws share one stream in a fixed layout (changing the layout changes
+every result). A mechanism added later takes a stream of its own (:meth:`Draws.stream`),
+so switching it on or adding it does not move the numbers of the mechanisms already there.
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ class Draws:
             sensitivity.append(rng.standard_normal(n_agents))
             hardship.append(rng.random(n_agents))
             threshold.append(rng.standard_normal(n_agents))
-            normal.append(rng.standard_normal((horizon, N_NORMAL)))
-            uniform.append(rng.random((horizon, N_UNIFORM)))
+            # The monthly draws come from streams of their own, filled month by month, so
+            # that month t's numbers do not depend on the horizon asked for.
+            normal.append(_part(seed, run, 1).standard_normal((horizon, N_NORMAL)))
+            uniform.append(_part(seed, run, 2).random((horizon, N_UNIFORM)))
         self.sensitivity = np.array(sensitivity)
         self.hardship = np.array(hardship)
         self.threshold = np.array(threshold)
@@ -61,3 +65,9 @@ class Draws:
         if stream == STREAM_MODEL:
             raise ValueError("the core model's stream is drawn in a fixed layout; use another")
         return [run_generator(self.seed, int(run), stream) for run in self.runs]
+
+
+def _part(seed: int, run: int, part: int) -> np.random.Generator:
+    """A run's generator for one part of the core model's draws."""
+    sequence = np.random.SeedSequence(entropy=int(seed), spawn_key=(STREAM_MODEL, int(run), part))
+    return np.random.Generator(np.random.PCG64(sequence))

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from offramp.engine.deal_terms import DealTerms, compile_deal
 from offramp.mechanisms.epstein import EpsteinParameters
 from offramp.mechanisms.opinion import initial_demand
+from offramp.mechanisms.package_support import TermWeights, shipped_term_weights
 from offramp.scenario.catalogue import numeric_values
 from offramp.scenario.schema import Mobilization, Policy, Scenario
 
@@ -25,8 +27,9 @@ class CompiledParameters:
     """Per-run numeric parameters and the population template shared by all runs.
 
     ``demand`` is one row of agents' initial demands shared by all runs, or one row per run
-    (runs x agents) when population parameters vary between runs. ``ratification_rule`` is
-    the rule the policy's deal is put to; ``epstein`` the spatial protest model's settings
+    (runs x agents) when population parameters vary between runs. ``deal`` is what the
+    policy offers (None for fighting on) and ``term_weights`` how the public values its
+    terms; ``epstein`` the spatial protest model's settings
     when ``mobilization.model = "epstein"`` (None for the threshold cascade).
     """
 
@@ -37,7 +40,8 @@ class CompiledParameters:
     region: NDArray[np.int64]
     weight: NDArray[np.float64]
     region_names: tuple[str, ...]
-    ratification_rule: str
+    deal: DealTerms | None = None
+    term_weights: TermWeights | None = None
     epstein: EpsteinParameters | None = None
     epstein_steps: int = 0
 
@@ -78,6 +82,7 @@ def compile_parameters(
     runs = np.asarray(runs, dtype=np.int64)
     n = len(runs)
     flat = numeric_parameters(scenario, policy)
+    flat["policy.deal_month"] = float(policy.first_offer(scenario.meta.start))
     unknown = sorted(set(overrides or {}) - set(flat))
     if unknown:
         raise KeyError(f"unknown parameter(s) {unknown}; allowed: {sorted(flat)}")
@@ -111,7 +116,8 @@ def compile_parameters(
         region=region,
         weight=weight,
         region_names=tuple(r.name for r in regions),
-        ratification_rule=policy.ratification_rule(scenario.ratification),
+        deal=compile_deal(scenario, policy),
+        term_weights=shipped_term_weights(),
         **_spatial_protest(scenario.mobilization),
     )
 

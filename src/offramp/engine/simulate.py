@@ -30,7 +30,7 @@ from offramp.engine.draws import Draws
 from offramp.engine.parameters import CompiledParameters, compile_parameters
 from offramp.engine.record import empty_trajectories, outcomes, record_month
 from offramp.engine.results import Results
-from offramp.engine.state import initial_state, spatial_protest
+from offramp.engine.state import RunState, initial_state, spatial_protest
 from offramp.engine.steps import MONTHLY_STEPS, Month
 from offramp.scenario.schema import Policy, Scenario
 
@@ -74,13 +74,37 @@ def simulate(
     horizon = scenario.horizon_months if horizon is None else int(horizon)
     params = compile_parameters(scenario, chosen, run_index, overrides)
     draws = Draws(seed, run_index, params.n_agents, horizon)
-    return run_months(params, draws, horizon, scenario=scenario, seed=seed)
+    state, record = run_months(params, draws, horizon, seed=seed)
+    return Results(
+        outcomes=outcomes(state, params, horizon),
+        trajectories=record,
+        policy=chosen.name,
+        scenario=scenario,
+        seed=seed,
+        horizon=horizon,
+    )
+
+
+def simulate_state(
+    scenario: Scenario,
+    policy: str | Policy,
+    runs: int | Sequence[int] | NDArray[np.int64],
+    seed: int,
+    horizon: int,
+) -> tuple[RunState, CompiledParameters]:
+    """The run state after ``horizon`` months (for a poll of the public at that month)."""
+    chosen = scenario.policy(policy) if isinstance(policy, str) else policy
+    run_index = np.arange(runs) if np.isscalar(runs) else np.asarray(runs, dtype=np.int64)
+    params = compile_parameters(scenario, chosen, run_index)
+    draws = Draws(seed, run_index, params.n_agents, max(horizon, 1))
+    state, _ = run_months(params, draws, horizon, seed=seed)
+    return state, params
 
 
 def run_months(
-    P: CompiledParameters, draws: Draws, horizon: int, scenario: Scenario, seed: int
-) -> Results:
-    """Run ``horizon`` months of every step in ``MONTHLY_STEPS`` and record them."""
+    P: CompiledParameters, draws: Draws, horizon: int, seed: int
+) -> tuple[RunState, dict[str, NDArray[np.float64]]]:
+    """Run ``horizon`` months of every step in ``MONTHLY_STEPS``: the final state, the record."""
     state = initial_state(P, draws, spatial_protest(P, seed))
     record = empty_trajectories(P.n_runs, horizon)
     record_month(record, 0, state, P)
@@ -89,11 +113,4 @@ def run_months(
         for step in MONTHLY_STEPS:
             step(state, P, month)
         record_month(record, t + 1, state, P)
-    return Results(
-        outcomes=outcomes(state, P, horizon),
-        trajectories=record,
-        policy=P.policy.name,
-        scenario=scenario,
-        seed=seed,
-        horizon=horizon,
-    )
+    return state, record

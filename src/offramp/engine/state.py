@@ -52,6 +52,7 @@ class Patronage:
     aid: FloatArray
     invader_intake: FloatArray
     relief: FloatArray
+    aid_cut: FloatArray  # share of aid a patron cut after the government refused to sign
 
 
 @dataclass
@@ -72,11 +73,14 @@ class Public:
 @dataclass
 class DealState:
     offered: BoolArray
+    offers: FloatArray  # how many times a deal was put on the table
+    declined: BoolArray  # the government declined to sign a deal the invader accepted
     signed: BoolArray
     signed_now: BoolArray
     ratified: BoolArray
     active: BoolArray
-    ceded: BoolArray  # the deal in force recognises the cession de jure
+    concession: FloatArray  # share of the occupied area the deal in force concedes (0-1)
+    vote_month: IntArray  # month of a ratification vote pending after a ceasefire, or -1
     territory: FloatArray
     judged: FloatArray
     support: FloatArray
@@ -125,13 +129,12 @@ def initial_state(P: CompiledParameters, draws: Draws, spatial: Any = None) -> R
     territory = P["territory.held_share"].copy()
     approval = P["leadership.initial_approval"].copy()
     aid = patrons.aid_level(
-        P["patrons.aid_level"],
-        P["policy.aid_level"],
-        np.zeros(n),
-        True,
-        P["patrons.peace_aid_level"],
+        base_aid=P["patrons.aid_level"],
+        policy_aid=P["policy.aid_level"],
+        fatigue=np.zeros(n),
+        at_war=True,
+        peace_share=P["patrons.peace_aid_level"],
     )
-    none = np.full(n, -1)
     front = Front(
         territory=territory,
         territory_min=territory.copy(),
@@ -142,6 +145,34 @@ def initial_state(P: CompiledParameters, draws: Draws, spatial: Any = None) -> R
         casualties_defender=np.zeros(n),
         casualties_invader=np.zeros(n),
     )
+    return RunState(
+        phase=np.full(n, WAR),
+        front=front,
+        patrons=Patronage(
+            pressure=np.zeros(n),
+            fatigue=np.zeros(n),
+            aid=aid,
+            invader_intake=P["battlefield.invader_recruitment"].copy(),
+            relief=np.zeros(n),
+            aid_cut=np.zeros(n),
+        ),
+        public=_initial_public(P, draws, territory, spatial),
+        deal=_no_deal(n),
+        leader=Leader(
+            approval=approval,
+            legitimacy=approval.copy(),
+            removed_month=np.full(n, -1),
+            removal_cause=np.zeros(n, dtype=np.int8),
+            instability_left=np.zeros(n),
+            months_instability=np.zeros(n),
+        ),
+    )
+
+
+def _initial_public(
+    P: CompiledParameters, draws: Draws, territory: FloatArray, spatial: Any
+) -> Public:
+    n = P.n_runs
     public = Public(
         demand=np.broadcast_to(P.demand, (n, P.n_agents)).copy(),
         order=np.broadcast_to(np.argsort(P.demand, kind="stable"), (n, P.n_agents)).copy(),
@@ -159,13 +190,21 @@ def initial_state(P: CompiledParameters, draws: Draws, spatial: Any = None) -> R
         spatial=spatial,
     )
     public.refusing = opinion.refusing_share(public.demand, P.weight)
-    deal = DealState(
+    return public
+
+
+def _no_deal(n: int) -> DealState:
+    none = np.full(n, -1)
+    return DealState(
         offered=np.zeros(n, dtype=bool),
+        offers=np.zeros(n),
+        declined=np.zeros(n, dtype=bool),
         signed=np.zeros(n, dtype=bool),
         signed_now=np.zeros(n, dtype=bool),
         ratified=np.zeros(n, dtype=bool),
         active=np.zeros(n, dtype=bool),
-        ceded=np.zeros(n, dtype=bool),
+        concession=np.zeros(n),
+        vote_month=none.copy(),
         territory=np.ones(n),
         judged=np.ones(n),
         support=np.full(n, np.nan),
@@ -175,28 +214,6 @@ def initial_state(P: CompiledParameters, draws: Draws, spatial: Any = None) -> R
         resumed_by_repudiation=np.zeros(n, dtype=bool),
         successor_decided=np.zeros(n, dtype=bool),
         repudiated_now=np.zeros(n, dtype=bool),
-    )
-    leader = Leader(
-        approval=approval,
-        legitimacy=approval.copy(),
-        removed_month=none.copy(),
-        removal_cause=np.zeros(n, dtype=np.int8),
-        instability_left=np.zeros(n),
-        months_instability=np.zeros(n),
-    )
-    return RunState(
-        phase=np.full(n, WAR),
-        front=front,
-        patrons=Patronage(
-            pressure=np.zeros(n),
-            fatigue=np.zeros(n),
-            aid=aid,
-            invader_intake=P["battlefield.invader_recruitment"].copy(),
-            relief=np.zeros(n),
-        ),
-        public=public,
-        deal=deal,
-        leader=leader,
     )
 
 

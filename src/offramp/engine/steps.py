@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from offramp.engine import deal_terms
 from offramp.engine.draws import (
     NORMAL_ELECTION,
     NORMAL_PRICE,
@@ -41,6 +42,7 @@ from offramp.mechanisms import (
     leadership,
     mobilization,
     opinion,
+    package_support,
     patrons,
     ratification,
 )
@@ -83,7 +85,7 @@ def patrons_step(state: RunState, P: CompiledParameters, month: Month) -> None:
         price_sensitivity=P["patrons.price_sensitivity"],
         pressure=aid.pressure,
     )
-    aid.aid = patrons.aid_level(
+    aid.aid = (1.0 - aid.aid_cut) * patrons.aid_level(
         base_aid=P["patrons.aid_level"],
         policy_aid=P["policy.aid_level"],
         fatigue=aid.fatigue,
@@ -131,7 +133,7 @@ def battlefield_step(state: RunState, P: CompiledParameters, month: Month) -> No
     front.defender_force = battlefield.recruit(
         force=front.defender_force,
         intake=P["battlefield.defender_recruitment"],
-        cap=P["battlefield.defender_force_cap"],
+        cap=defender_force_cap(state, P),
     )
     front.invader_force = battlefield.recruit(
         force=front.invader_force,
@@ -172,39 +174,66 @@ def opinion_step(state: RunState, P: CompiledParameters, month: Month) -> None:
 
 
 def negotiation_step(state: RunState, P: CompiledParameters, month: Month) -> None:
-    """4. The deal offered this month: the invader signs or not, the public ratifies or not."""
+    """4. A deal on the schedule is offered; the invader and the government sign or not;
+    the public ratifies it at once, or after the ceasefire the deal provides for."""
     deal = state.deal
     deal.signed_now = np.zeros(P.n_runs, dtype=bool)
-    if not P.policy.offers_deal:
+    if P.deal is None:
         return
-    offer = month.at_war & ~deal.offered & (month.t >= P["policy.deal_month"])
-    if not offer.any():
+    voting = deal.vote_month == month.t
+    if voting.any():
+        _vote(state, P, month, voting)
+    due = _offer_due(state, P, month)
+    if not due.any():
         return
-    deal.offered |= offer
-    signing = offer & (month.uniform[:, UNIFORM_ACCEPT] < _invader_accepts(state, P))
-    recognition = P.policy.recognises_cession
-    judged = ratification.judged_territory(
-        deal_territory=state.front.territory,
-        recognition=recognition,
-        leniency=P["ratification.armistice_leniency"],
-    )
-    support = ratification.deal_support(
+    support = _public_support(state, P)
+    if P.policy.offer_if_support_at_least is not None:
+        due &= support >= P.policy.offer_if_support_at_least
+    deal.offered |= due
+    deal.offers += due
+    invader_signs = due & (month.uniform[:, UNIFORM_ACCEPT] < _invader_accepts(state, P))
+    signing = invader_signs & _government_signs(state, P, support)
+    declined = invader_signs & ~signing
+    deal.declined |= declined
+    cut = np.maximum(state.patrons.aid_cut, P["policy.aid_cut_if_refused"])
+    state.patrons.aid_cut = np.where(declined, cut, state.patrons.aid_cut)
+    if P.deal.vote_delay_months > 0:
+        # the ceasefire comes first; the vote, with the public's opinion then, decides later
+        _sign(state, P, month, signing, in_force=signing, ratified=np.zeros_like(signing))
+        deal.vote_month = np.where(signing, month.t + P.deal.vote_delay_months, deal.vote_month)
+        return
+    passed = signing & _ratified(state, P, month, support)
+    _sign(state, P, month, signing, in_force=passed, ratified=passed)
+
+
+def _offer_due(state: RunState, P: CompiledParameters, month: Month) -> BoolArray:
+    """Runs in which the schedule puts the deal on the table this month (at war only)."""
+    t, deal = month.t, state.deal
+    first = P["policy.deal_month"]
+    window = month.at_war & (t >= first) & (t <= P["policy.last_offer"])
+    every = P["policy.offer_every"]
+    again = (every > 0) & (np.mod(t - first, np.maximum(every, 1)) == 0)
+    return window & (~deal.offered | again) & (deal.vote_month < 0)
+
+
+def _public_support(state: RunState, P: CompiledParameters) -> FloatArray:
+    """Share of those with an answer who find the package acceptable (what a poll shows)."""
+    accept, reject, _ = package_support.package_support(
         reservation_points=opinion.reservation_point(state.public.demand),
-        weights=P.weight,
-        judged=judged,
+        population_weight=P.weight,
+        weights=P.term_weights,
+        held_share=state.front.territory,
+        withdraw_from=P.deal.withdrawal_share,
+        recognized_de_jure=P.deal.recognised(state.front.territory),
+        **P.deal.package,
     )
-    passed = ratification.ratified(
-        support=support,
-        rule=P.ratification_rule,
-        noise=P["ratification.referendum_noise"] * month.normal[:, NORMAL_REFERENDUM],
-        parliament_bias=P["ratification.parliament_bias"],
-    )
-    _sign(state, P, month, signing, signing & passed, judged, support)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(accept + reject > 0, accept / (accept + reject), 0.0)
 
 
 def _invader_accepts(state: RunState, P: CompiledParameters) -> FloatArray:
-    """The invader's probability of signing a deal at the current line (Fearon's range)."""
-    front = state.front
+    """The invader's probability of signing: the deal's value to it against Fearon's range."""
+    front, terms = state.front, P.deal
     p_defender = bargaining.win_probability(
         power=front.defender_effectiveness * front.defender_force,
         opposing_power=P["battlefield.stalemate_ratio"]
@@ -212,14 +241,83 @@ def _invader_accepts(state: RunState, P: CompiledParameters) -> FloatArray:
         * front.invader_force,
     )
     invader_share = 1.0 - front.territory
-    return bargaining.accepts_deal(
-        share_offered=invader_share,
+    recognised = terms.recognised(front.territory) / np.maximum(invader_share, 1e-9)
+    recognised = np.clip(recognised, 0.0, 1.0) * np.where(
+        terms.recognised_by_defender, 1.0, P["bargaining.patron_recognition_share"]
+    )
+    value = bargaining.deal_value_to_invader(
+        invader_share=invader_share,
+        withdrawal=terms.withdrawal_share,
+        recognised_fraction=recognised,
+        recognition_value=P["bargaining.recognition_value"],
+        army_cap=terms.army_cap,
+        army_cap_value=P["bargaining.army_cap_value"],
+        nato_renounced=terms.nato_renounced,
+        nato_value=P["bargaining.nato_value"],
+        weapons_limits=terms.weapons_limits,
+        weapons_limits_value=P["bargaining.weapons_limits_value"],
+        sanctions_relief=deal_terms.sanctions_relief(terms, P),
+        sanctions_value=P["bargaining.sanctions_value"],
+        foreign_troops=terms.foreign_troops,
+        foreign_troops_cost=P["bargaining.foreign_troops_cost"],
+    )
+    return bargaining.invader_accepts(
+        deal_value=value,
         expected_war_share=bargaining.expected_war_share(
             invader_share=invader_share, p_defender=p_defender, war_aim=P["bargaining.war_aim"]
         ),
-        war_cost=P["bargaining.invader_war_cost"],
+        invader_war_cost=P["bargaining.invader_war_cost"],
+        defender_war_cost=P["bargaining.defender_war_cost"],
         temperature=P["bargaining.decision_noise"],
     )
+
+
+def _government_signs(state: RunState, P: CompiledParameters, support: FloatArray) -> BoolArray:
+    """Putnam's chief negotiator: sign what should pass, or what a patron pushes it into."""
+    chance = ratification.ratification_chance(
+        support=support,
+        rule=P.deal.ratification_rule,
+        noise_sd=P["ratification.referendum_noise"],
+        parliament_bias=P["ratification.parliament_bias"],
+    )
+    pressure = P["ratification.push_weight"] * P["policy.aid_cut_if_refused"] * state.patrons.aid
+    return ratification.government_signs(
+        ratification_chance=chance,
+        signing_confidence=P["ratification.signing_confidence"],
+        pressure=pressure,
+        approval_after_signing=ratification.approval_after_signing(
+            approval=state.leader.approval,
+            support=support,
+            audience_cost=P["ratification.audience_cost"],
+        ),
+        approval_floor=P["leadership.approval_floor"],
+    )
+
+
+def _ratified(
+    state: RunState, P: CompiledParameters, month: Month, support: FloatArray
+) -> BoolArray:
+    return ratification.ratified(
+        support=support,
+        rule=P.deal.ratification_rule,
+        noise=P["ratification.referendum_noise"] * month.normal[:, NORMAL_REFERENDUM],
+        parliament_bias=P["ratification.parliament_bias"],
+    )
+
+
+def _vote(state: RunState, P: CompiledParameters, month: Month, voting: BoolArray) -> None:
+    """The vote a ceasefire deferred: a deal rejected by it ends the ceasefire."""
+    deal = state.deal
+    passed = _ratified(state, P, month, _public_support(state, P))
+    deal.ratified |= voting & passed
+    rejected = voting & ~passed
+    deal.vote_month = np.where(voting, -1, deal.vote_month)
+    deal.active &= ~rejected
+    deal.war_resumed_month = np.where(
+        rejected & (deal.war_resumed_month < 0), month.t, deal.war_resumed_month
+    )
+    state.phase = np.where(rejected, WAR, state.phase)
+    state.patrons.relief = np.where(rejected, 0.0, state.patrons.relief)
 
 
 def _sign(
@@ -228,14 +326,14 @@ def _sign(
     month: Month,
     signing: BoolArray,
     in_force: BoolArray,
-    judged: FloatArray,
-    support: FloatArray,
+    ratified: BoolArray,
 ) -> None:
-    """Record a signature (and the audience cost) and put a ratified deal into force."""
-    deal, leader = state.deal, state.leader
+    """Record a signature (and the audience cost) and put a deal into force."""
+    deal, leader, territory = state.deal, state.leader, state.front.territory
+    support = _public_support(state, P)
     deal.signed_now = signing
     deal.signed |= signing
-    deal.ratified |= in_force
+    deal.ratified |= ratified
     deal.support = np.where(signing, support, deal.support)
     leader.approval = np.where(
         signing,
@@ -246,22 +344,42 @@ def _sign(
         ),
         leader.approval,
     )
-    deal.territory = np.where(signing, state.front.territory, deal.territory)
+    deal.territory = np.where(signing, territory - P.deal.withdrawal_share, deal.territory)
+    judged = package_support.judged_package_territory(
+        territory,
+        P.term_weights.leniency,
+        withdraw_from=P.deal.withdrawal_share,
+        recognized_de_jure=P.deal.recognised(territory),
+        recognized_by=P.deal.package["recognized_by"],
+    )
     deal.judged = np.where(signing, judged, deal.judged)
     deal.legitimacy = np.where(
         in_force,
         ratification.deal_legitimacy(
             support=support,
-            by_referendum=P.ratification_rule == "referendum",
+            by_referendum=P.deal.ratification_rule == "referendum",
             procedural_weight=P["ratification.procedural_legitimacy"],
         ),
         deal.legitimacy,
     )
-    deal.ceded = np.where(in_force, P.policy.recognises_cession, deal.ceded)
+    deal.concession = np.where(in_force, P.deal.concession(territory), deal.concession)
+    state.front.territory = np.where(in_force, territory - P.deal.withdrawal_share, territory)
     deal.active |= in_force
     state.phase = np.where(in_force, CEASEFIRE, state.phase)
-    deal.ceasefire_month = np.where(in_force, month.t, deal.ceasefire_month)
-    state.patrons.relief = np.where(in_force, P["policy.sanctions_relief"], state.patrons.relief)
+    # the first ceasefire is the one whose duration the outcomes measure
+    first = in_force & (deal.ceasefire_month < 0)
+    deal.ceasefire_month = np.where(first, month.t, deal.ceasefire_month)
+    state.patrons.relief = np.where(
+        in_force, deal_terms.sanctions_relief(P.deal, P), state.patrons.relief
+    )
+
+
+def defender_force_cap(state: RunState, P: CompiledParameters) -> FloatArray:
+    """The defender's force ceiling: its own, or a deal's army cap while the deal holds."""
+    cap = P["battlefield.defender_force_cap"]
+    if P.deal is None or P.deal.army_cap <= 0:
+        return cap
+    return np.where(state.deal.active, np.minimum(cap, P.deal.army_cap), cap)
 
 
 def legitimacy_step(state: RunState, P: CompiledParameters, month: Month) -> None:
@@ -383,6 +501,7 @@ def invader_step(state: RunState, P: CompiledParameters, month: Month) -> None:
     )
     state.phase = np.where(resumes, WAR, state.phase)
     deal.active &= ~resumes
+    deal.vote_month = np.where(resumes, -1, deal.vote_month)  # no vote on a dead ceasefire
     state.patrons.relief = np.where(resumes, 0.0, state.patrons.relief)
 
 
@@ -396,7 +515,7 @@ def _resumption_probability(
         invader_force=front.invader_force,
         defender_intake=P["battlefield.defender_recruitment"],
         invader_intake=state.patrons.invader_intake,
-        defender_cap=P["battlefield.defender_force_cap"],
+        defender_cap=defender_force_cap(state, P),
         invader_cap=P["battlefield.invader_force_cap"],
         defender_lethality=defender_effectiveness(P, state.patrons.aid, 0.0),
         invader_lethality=P["battlefield.invader_lethality"],
@@ -416,10 +535,10 @@ def _resumption_probability(
         p_invader=p_invader,
         war_aim=P["bargaining.war_aim"],
         emboldening=P["bargaining.emboldening"],
-        ceded=state.deal.ceded,
+        ceded=state.deal.concession,
         war_cost=P["bargaining.invader_war_cost"],
         guarantee_cost=patrons.guarantee_expected_cost(
-            credibility=P["policy.guarantee_credibility"], cost=P["patrons.guarantee_cost"]
+            credibility=_guarantee_credibility(P), cost=P["patrons.guarantee_cost"]
         ),
         sanctions_value=P["bargaining.sanctions_value"] * state.patrons.relief,
     )
@@ -432,12 +551,19 @@ def _resumption_probability(
     )
 
 
+def _guarantee_credibility(P: CompiledParameters) -> FloatArray:
+    if P.deal is None:
+        return P["policy.guarantee_credibility"]
+    return deal_terms.guarantee_credibility(P.deal, P)
+
+
 def close_month(state: RunState, P: CompiledParameters, month: Month) -> None:
-    """The month's bookkeeping: instability runs down, the line's minimum."""
-    leader = state.leader
+    """The month's bookkeeping: an army cap demobilises, instability runs down, the minimum."""
+    front, leader = state.front, state.leader
+    front.defender_force = np.minimum(front.defender_force, defender_force_cap(state, P))
     leader.months_instability += leader.instability_left > 0
     leader.instability_left = np.maximum(leader.instability_left - 1, 0)
-    state.front.territory_min = np.minimum(state.front.territory_min, state.front.territory)
+    front.territory_min = np.minimum(front.territory_min, front.territory)
 
 
 MONTHLY_STEPS: tuple[Step, ...] = (

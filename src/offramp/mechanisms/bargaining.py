@@ -240,3 +240,60 @@ def year_ahead_win_probability(
         opposing_power=np.asarray(stalemate_ratio) * np.asarray(invader_lethality) * invader_next,
     )
     return 1.0 - p_defender
+
+
+def deal_value_to_invader(
+    invader_share: ArrayLike,
+    withdrawal: ArrayLike,
+    recognised_fraction: ArrayLike,
+    recognition_value: ArrayLike,
+    army_cap: ArrayLike,
+    army_cap_value: ArrayLike,
+    nato_renounced: ArrayLike,
+    nato_value: ArrayLike,
+    weapons_limits: ArrayLike,
+    weapons_limits_value: ArrayLike,
+    sanctions_relief: ArrayLike,
+    sanctions_value: ArrayLike,
+    foreign_troops: ArrayLike,
+    foreign_troops_cost: ArrayLike,
+) -> NDArray[np.float64]:
+    r"""The invader's value of a deal, in units of the stake (its side of Fearon's division).
+
+    .. math::
+
+        x_I^{deal} = x_I + v + \rho\, V_R + [\text{cap}]\, V_C + [\text{NATO}]\, V_N
+        + [\text{limits}]\, V_W + s\, V_S - [\text{troops}]\, C_T,
+
+    the territory it holds and is handed (:math:`v`), plus what recognition (of a fraction
+    :math:`\rho` of what it occupies), an army cap, NATO renounced, weapons limits and
+    sanctions relief :math:`s` are worth to it, less the cost of a foreign force on the
+    defender's territory. With no terms this is the line itself, as in Fearon (1995).
+    """
+    return (
+        np.asarray(invader_share, dtype=float)
+        + np.asarray(withdrawal)
+        + np.asarray(recognised_fraction) * np.asarray(recognition_value)
+        + (np.asarray(army_cap) > 0) * np.asarray(army_cap_value)
+        + np.asarray(nato_renounced, dtype=float) * np.asarray(nato_value)
+        + np.asarray(weapons_limits, dtype=float) * np.asarray(weapons_limits_value)
+        + np.asarray(sanctions_relief) * np.asarray(sanctions_value)
+        - np.asarray(foreign_troops, dtype=float) * np.asarray(foreign_troops_cost)
+    )
+
+
+def invader_accepts(
+    deal_value: ArrayLike,
+    expected_war_share: ArrayLike,
+    invader_war_cost: ArrayLike,
+    defender_war_cost: ArrayLike,
+    temperature: ArrayLike,
+) -> NDArray[np.float64]:
+    """Probability that the invader signs: the deal against the low end of Fearon's range.
+
+    The invader prefers a deal to fighting on when its value is above ``low`` of
+    :func:`bargaining_range` (its expected war share less its cost of war); the logit turns
+    the distance into a probability (quantal response).
+    """
+    low, _ = bargaining_range(expected_war_share, invader_war_cost, defender_war_cost)
+    return logit_choice(np.asarray(deal_value) - low, temperature)

@@ -117,3 +117,54 @@ def approval_after_signing(
     """Leader's approval after signing: the audience cost times the share opposing."""
     opposed = 1.0 - np.asarray(support, dtype=float)
     return np.clip(np.asarray(approval) - np.asarray(audience_cost) * opposed, 0.0, 1.0)
+
+
+def ratification_chance(
+    support: ArrayLike, rule: str, noise_sd: ArrayLike, parliament_bias: ArrayLike
+) -> NDArray[np.float64]:
+    r"""The government's expected probability that a deal is ratified under ``rule``.
+
+    By referendum, :math:`\Phi((s - 1/2)/\sigma)` with :math:`\sigma` the referendum's noise
+    (a step at one half when :math:`\sigma = 0`); by parliament, whether
+    :math:`s + b > 1/2`; by decree, certainty. It is what :func:`ratified` would decide,
+    before the draw.
+    """
+    from scipy.special import ndtr
+
+    s = np.asarray(support, dtype=float)
+    if rule == "referendum":
+        sd = np.asarray(noise_sd, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(sd > 0, (s - 0.5) / np.where(sd > 0, sd, 1.0), np.sign(s - 0.5) * np.inf)
+        return ndtr(z)
+    if rule == "parliament":
+        return (s + np.asarray(parliament_bias) > 0.5).astype(float)
+    if rule == "decree":
+        return np.ones_like(s)
+    raise ValueError(f"unknown ratification rule {rule!r}; allowed: {', '.join(RULES)}")
+
+
+def government_signs(
+    ratification_chance: ArrayLike,
+    signing_confidence: ArrayLike,
+    pressure: ArrayLike,
+    approval_after_signing: ArrayLike,
+    approval_floor: ArrayLike,
+) -> NDArray[np.bool_]:
+    r"""Whether the defender's government signs a deal the invader has accepted.
+
+    Putnam's chief negotiator signs what it expects level II to ratify, and weighs its own
+    survival: it signs when
+
+    .. math:: \pi \ge \bar\pi - q \quad\text{and}\quad A' \ge A^* - q,
+
+    with :math:`\pi` its expected chance of ratification, :math:`\bar\pi` the confidence it
+    needs, :math:`A'` its approval after paying the audience cost and :math:`A^*` the
+    approval below which its removal hazard rises (leadership). Pressure :math:`q \ge 0` (a
+    patron's threat to cut aid, the public's weariness) lowers both bars: a government can be
+    pushed into a deal it would not choose.
+    """
+    q = np.asarray(pressure, dtype=float)
+    confident = np.asarray(ratification_chance) >= np.asarray(signing_confidence) - q
+    survives = np.asarray(approval_after_signing) >= np.asarray(approval_floor) - q
+    return confident & survives

@@ -18,6 +18,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 if TYPE_CHECKING:
     from offramp.mechanisms.epstein import EpsteinParameters
+    from offramp.scenario.deal import Deal
 
 ASSUMPTION = "assumption"
 
@@ -281,6 +282,49 @@ class Patrons(Section):
         ge=0,
         le=5,
     )
+    credibility_europe: float = parameter(
+        0.3,
+        description="Credibility, as the invader sees it, of security guarantees from European "
+        "states without the US (a deal's security.guarantees = 'europe').",
+        unit="probability",
+        ge=0,
+        le=1,
+        source="assumption; the 'coalition of the willing' of 2025 conditioned its force on a "
+        "US backstop",
+    )
+    credibility_europe_us: float = parameter(
+        0.6,
+        description="Credibility of guarantees from Europe and the US ('europe+us').",
+        unit="probability",
+        ge=0,
+        le=1,
+    )
+    credibility_invader_among_guarantors: float = parameter(
+        0.0,
+        description="Credibility of guarantees in which the invader is itself a guarantor (the "
+        "Istanbul draft of 2022: any guarantor could block assistance).",
+        unit="probability",
+        ge=0,
+        le=1,
+        source="Budapest Memorandum 1994: Russia was one of the signatories of the assurances",
+    )
+    tripwire: float = parameter(
+        0.3,
+        description="Probability that a reassurance force on the ground draws its states into a "
+        "renewed war whatever the guarantee says (a tripwire); credibility becomes "
+        "1 - (1 - c)(1 - tripwire).",
+        unit="probability",
+        ge=0,
+        le=1,
+        source="Schelling 1966, Arms and Influence (the tripwire force)",
+    )
+    eased_relief: float = parameter(
+        0.5,
+        description="Share of sanctions relief when a deal eases sanctions (lifted = 1, kept = 0).",
+        unit="share",
+        ge=0,
+        le=1,
+    )
 
 
 class Bargaining(Section):
@@ -351,6 +395,59 @@ class Bargaining(Section):
         unit="1/month",
         ge=0,
         le=1,
+    )
+    recognition_value: float = parameter(
+        0.06,
+        description="Value to the invader, in units of the stake, of the defender's de jure "
+        "recognition of all the territory it occupies (scaled by the recognised fraction).",
+        unit="stake",
+        ge=0,
+        le=2,
+        source="assumption; recognition of the annexed oblasts is the first of Russia's "
+        "stated conditions (Putin, 14 June 2024; the Istanbul draft of April 2022 left Crimea "
+        "to later talks)",
+    )
+    patron_recognition_share: float = parameter(
+        0.5,
+        description="A recognition by the patrons (not the defender) is worth this share of a "
+        "recognition by the defender, to the invader.",
+        unit="share",
+        ge=0,
+        le=1,
+    )
+    army_cap_value: float = parameter(
+        0.03,
+        description="Value to the invader of a cap on the defender's peacetime army.",
+        unit="stake",
+        ge=0,
+        le=2,
+        source="assumption; an army ceiling was a Russian demand in the Istanbul talks of 2022 "
+        "(85,000 troops proposed against Ukraine's 250,000, as reported)",
+    )
+    nato_value: float = parameter(
+        0.04,
+        description="Value to the invader of the defender renouncing NATO membership.",
+        unit="stake",
+        ge=0,
+        le=2,
+        source="assumption; neutrality is one of Russia's stated conditions (Putin, 14 June 2024)",
+    )
+    weapons_limits_value: float = parameter(
+        0.01,
+        description="Value to the invader of limits on the defender's weapons.",
+        unit="stake",
+        ge=0,
+        le=2,
+    )
+    foreign_troops_cost: float = parameter(
+        0.05,
+        description="Cost to the invader, at the table, of a reassurance force of the patrons on "
+        "the defender's territory (it lowers the value of the deal to the invader).",
+        unit="stake",
+        ge=0,
+        le=2,
+        source="assumption; Russia's foreign ministry rejected any European force in Ukraine "
+        "(statements of March 2025)",
     )
     resumption_surge: float = parameter(
         0.03,
@@ -489,6 +586,24 @@ class Ratification(Section):
         unit="share",
         ge=0,
         le=1,
+    )
+    signing_confidence: float = parameter(
+        0.5,
+        description="The defender's government signs a deal the invader accepts when it expects "
+        "ratification with at least this probability (Putnam's chief negotiator signs what it "
+        "expects to pass), less the pressure it is under.",
+        unit="probability",
+        ge=0,
+        le=1,
+        source="Putnam 1988 (a negotiator does not sign what level II would reject)",
+    )
+    push_weight: float = parameter(
+        1.0,
+        description="How much a patron's threatened aid cut (policy.aid_cut_if_refused) lowers "
+        "the confidence the government needs before it signs, per unit of the aid at stake.",
+        unit="probability per share of aid",
+        ge=0,
+        le=5,
     )
     deal_weight_in_legitimacy: float = parameter(
         0.5,
@@ -744,7 +859,7 @@ class Leadership(Section):
     )
 
 
-PolicyKind = Literal["fight-on", "land-for-peace", "armistice"]
+PolicyKind = Literal["fight-on", "land-for-peace", "armistice", "deal"]
 
 
 class Policy(Section):
@@ -755,8 +870,28 @@ class Policy(Section):
     """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9+_-]*$", description="Name used on the CLI.")
-    kind: PolicyKind = Field(description="fight-on, land-for-peace (de jure) or armistice.")
+    kind: PolicyKind = Field(
+        description="fight-on; land-for-peace (de jure cession of all occupied territory at the "
+        "line); armistice (a freeze at the line, no recognition); or deal (the terms of `deal`)."
+    )
     description: str = Field("", description="What the policy is.")
+    deal: str | None = Field(
+        None,
+        description="With kind = 'deal': the deal offered, a bundled deal's name "
+        "(`offramp deals`) or the name of one of the scenario's [[deals]].",
+    )
+    offer_from: str | None = Field(
+        None,
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description="Calendar month of the first offer (YYYY-MM); replaces deal_month.",
+    )
+    offer_if_support_at_least: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Offer only in months when the modelled public finds the deal acceptable "
+        "at least this often (share of those with an answer); none: whenever the schedule says.",
+    )
     ratification: RatificationRule | None = Field(
         None,
         description="How this policy's deal is ratified; by default the scenario's "
@@ -764,7 +899,25 @@ class Policy(Section):
         "armistice.",
     )
     deal_month: int = parameter(
-        1, description="Month the deal is offered.", unit="month", ge=0, le=600
+        1, description="Month the deal is first offered.", unit="month", ge=0, le=600
+    )
+    offer_every: int = parameter(
+        0,
+        description="Offer again every this many months while no deal is in force (0: once).",
+        unit="months",
+        ge=0,
+        le=600,
+    )
+    last_offer: int = parameter(
+        600, description="Last month in which the deal is offered.", unit="month", ge=0, le=600
+    )
+    aid_cut_if_refused: float = parameter(
+        0.0,
+        description="A patron's threat: the share of aid cut, from then on, if the defender's "
+        "government declines to sign a deal the invader accepts (a push to sign).",
+        unit="share",
+        ge=0,
+        le=1,
     )
     aid_level: float = parameter(
         1.0,
@@ -788,6 +941,14 @@ class Policy(Section):
         le=1,
     )
 
+    @model_validator(mode="after")
+    def _deal_named_when_needed(self) -> Policy:
+        if self.kind == "deal" and self.deal is None:
+            raise ValueError("a policy of kind 'deal' names its deal (deal = NAME)")
+        if self.kind != "deal" and self.deal is not None:
+            raise ValueError(f"deal = {self.deal!r} needs kind = 'deal' (got {self.kind!r})")
+        return self
+
     @property
     def offers_deal(self) -> bool:
         """Whether the policy puts a deal on the table (everything but fighting on)."""
@@ -795,16 +956,35 @@ class Policy(Section):
 
     @property
     def recognises_cession(self) -> bool:
-        """Whether the deal recognises the occupied territory as the invader's (de jure)."""
+        """Whether the policy's own kind is the de jure cession of all occupied territory.
+
+        A policy of kind ``deal`` says what it recognises through its deal's terms.
+        """
         return self.kind == "land-for-peace"
 
     def ratification_rule(self, ratification: Ratification) -> RatificationRule:
-        """The rule this policy's deal is put to, given the scenario's defaults."""
+        """The rule of a land-for-peace or armistice policy, given the scenario's defaults.
+
+        A policy of kind ``deal`` takes its deal's ``process.ratification`` unless the policy
+        sets ``ratification`` itself (``offramp.engine.deal_terms`` resolves it).
+        """
         if self.ratification is not None:
             return self.ratification
         if self.recognises_cession:
             return ratification.cession_rule
         return ratification.armistice_rule
+
+    def first_offer(self, start: str) -> int:
+        """The month index of the first offer, for a scenario that starts in ``start``."""
+        if self.offer_from is None:
+            return self.deal_month
+        return months_between(start, self.offer_from)
+
+
+def months_between(start: str, month: str) -> int:
+    """Whole months from ``start`` (YYYY-MM) to ``month`` (YYYY-MM)."""
+    (y0, m0), (y1, m1) = (map(int, start.split("-")), map(int, month.split("-")))
+    return (y1 - y0) * 12 + (m1 - m0)
 
 
 # --- uncertainties (`offramp explore`) ----------------------------------------------------
@@ -936,6 +1116,12 @@ class Scenario(Section):
     mobilization: Mobilization = Field(default_factory=Mobilization)
     leadership: Leadership = Field(default_factory=Leadership)
     policies: Annotated[list[Policy], Field(min_length=1)]
+    deals: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Deals defined in the scenario ([[deals]] tables, each the inner table of a "
+        "deal file: name, description, source, territory, security, economy, politics, "
+        "process; see docs/deals.md).",
+    )
     horizon_months: int = parameter(
         120, description="Months simulated.", unit="months", ge=1, le=600
     )
@@ -953,6 +1139,42 @@ class Scenario(Section):
         if len(set(names)) != len(names):
             raise ValueError(f"policy names must be unique (got {names})")
         return self
+
+    @model_validator(mode="after")
+    def _deals_valid(self) -> Scenario:
+        from offramp.scenario.deal import DealError, bundled_deals, deal_from_mapping
+
+        errors, names = [], set(bundled_deals())
+        for i, table in enumerate(self.deals):
+            try:
+                names.add(deal_from_mapping(table, source=f"deals[{i}]").name)
+            except DealError as error:
+                for problem in error.problems:
+                    inner = problem.field.removeprefix("deal").lstrip(".")
+                    loc = ("deals", i, *(inner.split(".") if inner else ()))
+                    errors.append((loc, problem.value, problem.message))
+        for i, policy in enumerate(self.policies):
+            if policy.deal is not None and policy.deal not in names:
+                message = f"no such deal; allowed: {', '.join(sorted(names))}"
+                errors.append((("policies", i, "deal"), policy.deal, message))
+        if errors:
+            raise ValidationError.from_exception_data(
+                "Scenario",
+                [
+                    InitErrorDetails(type=PydanticCustomError("deal", message), loc=loc, input=v)
+                    for loc, v, message in errors
+                ],
+            )
+        return self
+
+    def deal(self, name: str) -> Deal:
+        """The deal called ``name``: one of the scenario's [[deals]], else a bundled one."""
+        from offramp.scenario.deal import deal_from_mapping, load_deal
+
+        for table in self.deals:
+            if table.get("name") == name:
+                return deal_from_mapping(table, source=name)
+        return load_deal(name)
 
     @model_validator(mode="after")
     def _uncertainties_valid(self) -> Scenario:
