@@ -528,3 +528,22 @@ def base_rate_table(rates: list[BaseRate]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+def base_rate_markdown(table: pd.DataFrame) -> str:
+    """The shipped table as the Markdown of docs/calibration.md ("The outside view")."""
+    lines = [
+        "| base rate | value | 95% interval | events / n | period |",
+        "|---|---|---|---|---|",
+    ]
+    for row in table.itertuples(index=False):
+        if row.unit == "per leader-month":
+            fmt = "{:.5f}".format
+        else:
+            fmt = "{:.1%}".format
+        period = f"{str(row.fieldwork_start)[:4]}-{str(row.fieldwork_end)[:4]}"
+        lines.append(
+            f"| `{row.item}` | {fmt(row.value)} | [{fmt(row.ci_low)}, {fmt(row.ci_high)}] | "
+            f"{row.events} / {row.sample_n} | {period} |"
+        )
+    return "\n".join(lines) + "\n"
