@@ -1,4 +1,5 @@
-"""Minsk II backtest, the ceasefire panel and the generic teaching dyad. Runtime: about 30 s."""
+"""Minsk II backtest, the ceasefire panel and the generic teaching dyad. Runtime: about 15 s
+on an idle machine, plus the slow full-panel CLI test (about a minute)."""
 
 from __future__ import annotations
 
@@ -135,12 +136,12 @@ def test_panel_data_has_at_least_five_cited_cases_with_a_scenario_each():
 
 
 def test_panel_backtest_reports_a_pit_per_case():
-    result = panel_backtest(runs=20, cases=["minsk-2014", "abkhazia-1994"])
-    assert sorted(c["case"] for c in result["cases"]) == ["abkhazia-1994", "minsk-2014"]
+    result = panel_backtest(runs=20, cases=["minsk-2014"])
+    assert [c["case"] for c in result["cases"]] == ["minsk-2014"]
     for case in result["cases"]:
         assert 0.0 <= case["pit_low"] <= case["pit"] <= case["pit_high"] <= 1.0
         assert 0 < case["runs_with_ceasefire"] <= 20
-    assert sum(result["pit_histogram"]["counts"]) == 2
+    assert sum(result["pit_histogram"]["counts"]) == 1
     assert 0.0 <= result["uniformity"]["p_value"] <= 1.0
     with pytest.raises(ValueError, match="not in the ceasefire panel"):
         panel_backtest(runs=5, cases=["ukraine-2022"])
