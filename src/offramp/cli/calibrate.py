@@ -124,8 +124,19 @@ def assumptions_command(
 
 def backtest_command(
     scenario: Annotated[
-        str, typer.Argument(help="A historical scenario (bundled: minsk-2015).")
+        str,
+        typer.Argument(
+            help="A historical scenario (bundled: minsk-2015 and the panel's cases, "
+            "see `offramp data show ceasefire_panel`)."
+        ),
     ] = "minsk-2015",
+    panel: Annotated[
+        bool,
+        typer.Option(
+            "--panel",
+            help="Run every case of the ceasefire panel: percentiles (PIT) and a uniformity test.",
+        ),
+    ] = False,
     runs: Annotated[int | None, typer.Option("--runs", "-n", min=1, help="Runs.")] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
     horizon: Annotated[
@@ -134,6 +145,9 @@ def backtest_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Months until war resumed after a historical deal, and where history falls in them."""
+    if panel:
+        _backtest_panel(runs=runs, seed=seed, as_json=as_json)
+        return
     with fail_on_user_error():
         from offramp.calibration.backtest import backtest
         from offramp.cli.progress import working
@@ -165,9 +179,53 @@ def backtest_command(
         "Share of ceasefires still holding after "
         + ", ".join(f"{m} months: {100 * v:.0f}%" for m, v in result["survival"].items())
     )
+    held = "still holding after" if result.get("censored") else "war resumed after"
     typer.echo(
-        f"Observed: {result['observed_months']} months (Feb 2015 - Feb 2022), at the "
+        f"Observed: {held} {result['observed_months']} months, at the "
         f"{result['observed_percentile']}th percentile of the model's durations."
+    )
+
+
+def _backtest_panel(runs: int | None, seed: int | None, as_json: bool) -> None:
+    from offramp.calibration.backtest import panel_backtest
+    from offramp.cli.progress import working
+
+    kwargs = {"runs": 500 if runs is None else runs}
+    if seed is not None:
+        kwargs["seed"] = seed
+    with working("simulating the ceasefire panel...", sys.stderr.isatty()):
+        result = panel_backtest(**kwargs)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"A panel of ceasefires: where history falls in the model ({result['runs']} runs "
+        "per case)",
+        caption=result["pit_method"],
+    )
+    for column in ("case", "ceasefire", "observed, months", "P(resumed by then)", "PIT"):
+        table.add_column(column, justify="right" if column != "case" else "left")
+    for row in result["cases"]:
+        observed = f"{'>' if row['censored'] else ''}{row['observed_months']}"
+        pit = (
+            f"{row['pit']:.2f} in [{row['pit_low']:.2f}, 1]"
+            if row["censored"]
+            else f"{row['pit']:.2f}"
+        )
+        table.add_row(
+            row["case"], row["ceasefire"], observed, f"{row['p_resumed_by_observed']:.2f}", pit
+        )
+    console = Console()
+    console.print(table)
+    test = result["uniformity"]
+    power = ", ".join(f"{k}: {v:.2f}" for k, v in test["power_at_5pct"].items())
+    console.print(
+        f"PIT histogram (5 bins): {result['pit_histogram']['counts']}. {test['test']}: "
+        f"D = {test['statistic']:.3f}, p = {test['p_value']:.2f} (n = {test['n']}); power at "
+        f"5% against {power}."
     )
 
 

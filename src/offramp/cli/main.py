@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from offramp.cli import calibrate, explore, negotiation, report, serve
+from offramp.cli import calibrate, evidence, explore, negotiation, report, serve
 from offramp.cli.data import data_app
 from offramp.cli.errors import fail_on_user_error
 
@@ -149,7 +149,7 @@ def scenarios() -> None:
 
 
 # After the core verbs, so that `offramp --help` lists run, validate and scenarios first.
-for _module in (negotiation, explore, calibrate, report, serve):
+for _module in (negotiation, explore, calibrate, evidence, report, serve):
     _module.register(app)
 app.add_typer(data_app, name="data")
 
