@@ -24,6 +24,11 @@ def _interval(stats: dict[str, Any], scale: float = 100.0, digits: int = 1) -> s
     return f"{median} [{fmt.format(scale * stats['p05'])}, {fmt.format(scale * stats['p95'])}]"
 
 
+def _carries(manifest: dict[str, Any]) -> str:
+    carried = manifest.get("parameter_uncertainty", {}).get("carries")
+    return carried or "run-to-run uncertainty only"
+
+
 def print_study(study: Study, console: Console | None = None) -> None:
     """Print the side-by-side comparison of a study's policies."""
     # A pipe or a log gets a wide table rather than Rich's 80-column default.
@@ -35,7 +40,8 @@ def print_study(study: Study, console: Console | None = None) -> None:
         caption=(
             f"{manifest['runs']} runs per policy, {manifest['horizon_months']} months from "
             f"{manifest['start']}, seed {manifest['seed']}, assumptions: "
-            f"{manifest['assumptions']}. Intervals are the 5th-95th percentiles of runs. "
+            f"{manifest['assumptions']}. Intervals are the 5th-95th percentiles of runs; they "
+            f"carry {_carries(manifest)}. "
             "Resumption is among runs whose deal took effect."
         ),
     )
