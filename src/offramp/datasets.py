@@ -55,6 +55,7 @@ TEXT_COLUMNS = frozenset(
         "includes_pre2022",
         "population_verified",
         "composition_verified",
+        "parameter",
     }
 )
 REGIONS = ("national", "west", "center", "south", "east")

@@ -27,7 +27,7 @@ and :math:`n` the wave's sample size (1,000 where KIIS did not publish it).
   least three; all of them if fewer), extrapolated, with the classical prediction
   variance :math:`s^2 (1 + 1/m + (x_0 - \bar x)^2 / S_{xx})`.
 
-**Scores** (in percentage points), from ``scoringrules`` (Zanetti et al.): CRPS (of the
+**Scores** (in percentage points), from ``scoringrules`` 0.10.0 (PyPI): CRPS (of the
 ensemble for the model, closed form for a Gaussian; Gneiting & Raftery 2007, eq. 20-21),
 the interval score of the central 90% interval (Gneiting & Raftery 2007, eq. 43), and the
 share of observations inside the central 50% and 90% intervals. Horizons are grouped into
