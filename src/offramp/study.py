@@ -135,7 +135,7 @@ def parameter_draws(
     if drawn:
         carries.append("calibrated-parameter (data/calibration_draws.csv)")
     if sampled:
-        carries.append("assumed-range ([uncertain])")
+        carries.append("assumed-range (the scenario's uncertain ranges)")
     return overrides, {
         "mode": mode,
         "carries": " + ".join(carries) + " uncertainty",

@@ -304,9 +304,11 @@ def _print_calibration(result: dict[str, Any]) -> None:
         f"{surface['effective_sample_size']:.0f}, Pearson dispersion {surface['dispersion']:.2f}."
     )
     for name, curve in surface["fixed_slices"].items():
+        flat = [v for v, d in zip(curve["value"], curve["deviance"], strict=True) if d < 2.71]
         console.print(
-            f"Not fitted: {name} = {curve['scenario_value']:g}; across its range the deviance "
-            f"moves from {min(curve['deviance']):.1f} to {max(curve['deviance']):.1f}."
+            f"Not fitted: {name} = {curve['scenario_value']:g}; the slice through the optimum "
+            f"stays within the 90% threshold from {min(flat):.3g} to {max(flat):.3g} "
+            f"(not identified there) and rises to {max(curve['deviance']):.0f}."
         )
 
     if result["holdout"]:
@@ -351,5 +353,6 @@ def _print_calibration(result: dict[str, Any]) -> None:
         f"{territory['one_step_rmse_pp']:.2f} pp."
     )
     console.print(
-        f"({result['settings']['seconds']:.1f} s; docs/calibration.md explains the method.)"
+        f"({result['settings']['seconds']:.1f} s, {result['settings']['cpu_seconds']:.1f} s of "
+        "CPU; docs/calibration.md explains the method.)"
     )
