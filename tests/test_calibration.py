@@ -1,7 +1,7 @@
 """Calibration: the fit to KIIS reaches its target, the JSON has its shape, fits recover truth.
 
-Runtime: about a minute on a loaded 2-core machine (one full calibration, one synthetic
-global fit, one small CLI calibration).
+Runtime: about 55 s of CPU (one full calibration, 27 s; one synthetic global fit, marked
+slow; one small CLI calibration); several minutes of wall time on a loaded 2-core machine.
 """
 
 from __future__ import annotations
@@ -121,6 +121,7 @@ def test_survey_items_to_reservation_points(ukraine):
         ladder_spread(0.84, 0.5, 0.8)
 
 
+@pytest.mark.slow
 def test_opinion_fit_recovers_known_parameters(ukraine):
     truth = {"opinion.weariness": 0.08, "opinion.stalemate_lag": 8.0, "opinion.success_rally": 5.0}
     months = np.array([2, 5, 8, 11, 14, 17, 20, 23, 26, 29])
