@@ -1,6 +1,7 @@
 """Calibration: the fit to KIIS reaches its target, the JSON has its shape, fits recover truth.
 
-Runtime: about 15 s (one full calibration, two small synthetic fits).
+Runtime: about 55 s of CPU (one full calibration, 27 s; one synthetic global fit, marked
+slow; one small CLI calibration); several minutes of wall time on a loaded 2-core machine.
 """
 
 from __future__ import annotations
@@ -61,6 +62,17 @@ def test_json_has_the_documented_shape(result):
     assert [row["date"] for row in document["territory"]["forecast"]] == months
     assert isinstance(document["territory"]["fit_rmse_pp"], float)
     assert len(document["holdout"]) == 3
+    surface = document["surface"]
+    for name in document["parameters"]:
+        profile = surface["profiles"][name]
+        assert len(profile["value"]) == len(profile["deviance"]) > 3
+        assert min(profile["deviance"]) >= 0
+        assert isinstance(document["parameters"][name]["identified"], bool)
+    assert set(surface["fixed_slices"]) == {
+        "opinion.influence",
+        "opinion.weariness_heterogeneity",
+        "opinion.confidence",
+    }
 
 
 def test_forecast_bands_contain_their_median(result):
@@ -109,6 +121,7 @@ def test_survey_items_to_reservation_points(ukraine):
         ladder_spread(0.84, 0.5, 0.8)
 
 
+@pytest.mark.slow
 def test_opinion_fit_recovers_known_parameters(ukraine):
     truth = {"opinion.weariness": 0.08, "opinion.stalemate_lag": 8.0, "opinion.success_rally": 5.0}
     months = np.array([2, 5, 8, 11, 14, 17, 20, 23, 26, 29])
@@ -126,19 +139,11 @@ def test_opinion_fit_recovers_known_parameters(ukraine):
         n=n,
         n_assumed=False,
     )
-    fit = fit_opinion(
-        ukraine,
-        path,
-        waves,
-        start={
-            "opinion.weariness": 0.12,
-            "opinion.stalemate_lag": 12.0,
-            "opinion.success_rally": 8.0,
-        },
-        max_evaluations=200,
-    )
+    # The fit takes no starting values: it searches the schema's whole box.
+    fit = fit_opinion(ukraine, path, waves)
     for name, stats in fit.interval().items():
         assert stats["p05"] <= truth[name] <= stats["p95"], (name, stats)
+        assert stats["identified"], name
 
 
 def test_territory_fit_recovers_known_drift(ukraine):
@@ -161,10 +166,12 @@ def test_territory_fit_recovers_known_drift(ukraine):
 
 def test_cli_calibrate_json_and_bad_holdout():
     runner = CliRunner()
-    out = runner.invoke(app, ["calibrate", "--json", "--holdout", "0", "--forecast-runs", "40"])
+    out = runner.invoke(
+        app, ["calibrate", "--json", "--holdout", "0", "--forecast-runs", "40", "--runs", "4"]
+    )
     assert out.exit_code == 0, out.output
     document = json.loads(out.stdout)
-    assert document["holdout"] == [] and document["rmse_pp"] <= 3.0
+    assert document["holdout"] == [] and document["rmse_pp"] <= 4.0
     bad = runner.invoke(app, ["calibrate", "--holdout", "11"])
     assert bad.exit_code == 2
     assert "--holdout 11" in bad.output

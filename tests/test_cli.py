@@ -105,7 +105,7 @@ BAD_INPUTS = [
         "held_share = 1.7",
         ["territory.held_share", "1.7", "less than or equal to 1"],
     ),
-    ("nan", "weariness = 0.108", "weariness = nan", ["opinion.weariness", "nan", "finite"]),
+    ("nan", "weariness = 0.105", "weariness = nan", ["opinion.weariness", "nan", "finite"]),
     ("infinity", "rally_size = 0.1", "rally_size = inf", ["opinion.rally_size", "inf", "finite"]),
     (
         "bad choice",
@@ -133,7 +133,7 @@ def test_bad_scenario_names_field_value_and_what_is_allowed(tmp_path, label, old
 
 def test_every_problem_is_listed_at_once(tmp_path):
     path = _variant(tmp_path, "held_share = 0.795", "held_share = -1.0")
-    text = path.read_text().replace("weariness = 0.108", 'weariness = "high"')
+    text = path.read_text().replace("weariness = 0.105", 'weariness = "high"')
     path.write_text(text)
     result = _invoke("validate", str(path))
     assert result.exit_code == 2

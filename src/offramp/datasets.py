@@ -63,6 +63,7 @@ TEXT_COLUMNS = frozenset(
         "term",
         "identified",
         "fit",
+        "parameter",
     }
 )
 REGIONS = ("national", "west", "center", "south", "east")

@@ -7,8 +7,11 @@ The steps (each documented in ``docs/calibration.md``):
    observed month;
 2. opinion (KIIS, national and regional waves after month 0 up to ``fit_end``): binomial
    maximum likelihood of the opinion parameters driven by the observed front line
-   (:mod:`offramp.calibration.opinion_fit`), with a Laplace/quasi-likelihood covariance;
-3. the last ``holdout`` national waves fitted without, and predicted;
+   (:mod:`offramp.calibration.opinion_fit`): a global search (differential evolution from a
+   Sobol design over the schema's ranges), then an importance sample of the
+   quasi-likelihood surface for the intervals, profiles and draws;
+3. the last ``holdout`` national waves fitted without (the same search from the same
+   neutral design: the fit takes no starting values), and predicted;
 4. a monthly forecast of the national share over ``forecast_months`` months after
    ``fit_end``, drawing parameters from both fits' uncertainty and the runs' own shocks;
    waves published after ``fit_end`` are set beside it as an out-of-sample check.
@@ -29,7 +32,14 @@ from offramp.calibration.observations import (
     poll_waves,
     territory_series,
 )
-from offramp.calibration.opinion_fit import FREE_PARAMETERS, fit_opinion, simulate_opinion
+from offramp.calibration.opinion_fit import (
+    FREE_PARAMETERS,
+    RUNS,
+    _Objective,
+    fit_opinion,
+    fixed_slices,
+    simulate_opinion,
+)
 from offramp.calibration.territory_fit import (
     fight_on_policy,
     fit_territory,
@@ -55,19 +65,20 @@ def _months_between(start: str, end: str) -> int:
 def calibrate(
     scenario: Scenario,
     holdout: int = 3,
-    runs: int = 64,
+    runs: int = RUNS,
     forecast_runs: int = 200,
     seed: int | None = None,
     fit_end: str = FIT_END,
     forecast_months: int = FORECAST_MONTHS,
+    draws: int = 0,
 ) -> dict[str, Any]:
     """Fit, hold out, forecast; the JSON document of ``offramp calibrate --json``.
 
     Parameters
     ----------
     scenario : Scenario
-        Month 0 is its ``meta.start``; its opinion and battlefield values are the starting
-        point of the fit and every parameter not fitted.
+        Month 0 is its ``meta.start``; it supplies every parameter not fitted (the fitted
+        ones' values in it are never read).
     holdout : int
         National waves at the end of the fit window to predict from a fit without them
         (0: none).
@@ -75,12 +86,20 @@ def calibrate(
         Ensemble size per likelihood evaluation.
     forecast_runs : int
         Runs (each with its own parameter draw) of the forecasts.
+    draws : int
+        Parameter sets drawn from both fits' uncertainty for ``offramp run`` (the
+        ``"draws"`` key; 0: none). See :mod:`offramp.calibration.draws`.
     """
     started = time.perf_counter()
+    cpu_started = time.process_time()
     seed = scenario.seed if seed is None else int(seed)
     rng = run_generator(seed, 0, STREAM_SAMPLING)
     start = scenario.meta.start
     last_month = _months_between(start, fit_end) + forecast_months
+
+    waves = poll_waves(scenario, start, fit_end)
+    waves = waves[waves["month"] >= 1].reset_index(drop=True)
+    _check_holdout(waves, holdout)
 
     # 1. the front line
     front = territory_series(scenario)
@@ -96,8 +115,6 @@ def calibrate(
     )
 
     # 2. opinion
-    waves = poll_waves(scenario, start, fit_end)
-    waves = waves[waves["month"] >= 1].reset_index(drop=True)
     fit = fit_opinion(scenario, central_path, waves, runs=runs, seed=seed)
     national = (fit.waves["region"] == "national").to_numpy()
     errors = fit.simulated - fit.waves["observed"].to_numpy()
@@ -147,7 +164,7 @@ def calibrate(
             "opinion.rally_size",
         )
     }
-    return {
+    document: dict[str, Any] = {
         "scenario": scenario.meta.name,
         "fit": [
             {
@@ -175,11 +192,16 @@ def calibrate(
         "rmse_pp": round(100 * rmse, 2),
         "rmse_regions_pp": None if rmse_regions is None else round(100 * rmse_regions, 2),
         "parameters": fit.interval(),
+        "surface": {
+            **surface_report(fit),
+            "fixed_slices": fixed_slices(scenario, central_path, waves, fit, runs=runs, seed=seed),
+        },
         "fixed_parameters": fixed,
         "dispersion": round(fit.dispersion, 3),
         "neg_log_likelihood": round(fit.neg_log_likelihood, 2),
         "holdout": held["waves"],
         "holdout_rmse_pp": held["rmse_pp"],
+        "holdout_parameters": held.get("parameters"),
         "forecast": forecast,
         "validation": validation,
         "territory": {
@@ -207,9 +229,22 @@ def calibrate(
             "forecast_runs": forecast_runs,
             "seed": seed,
             "evaluations": fit.evaluations,
+            "search": fit.search,
             "seconds": round(time.perf_counter() - started, 1),
+            "cpu_seconds": round(time.process_time() - cpu_started, 1),
         },
     }
+    if draws > 0:
+        # Their own stream, so that asking for draws leaves every other number unchanged.
+        draw_rng = run_generator(seed, 1, STREAM_SAMPLING)
+        document["draws"] = {
+            name: [float(v) for v in values]
+            for name, values in {
+                **fit.draw(draws, draw_rng),
+                **territory.draw(draws, draw_rng),
+            }.items()
+        }
+    return document
 
 
 def _band(values: np.ndarray) -> dict[str, float]:
@@ -229,24 +264,27 @@ def _fitted_line(
     return result.trajectory_data["territory"].mean(axis=0)
 
 
-def _holdout(scenario, path, waves, fit, k, runs, seed) -> dict[str, Any]:
-    if k <= 0:
-        return {"waves": [], "rmse_pp": None}
-    national_months = sorted(waves.loc[waves["region"] == "national", "month"].unique())
-    if k >= len(national_months) - len(FREE_PARAMETERS):
+def _check_holdout(waves, k: int) -> None:
+    national_months = waves.loc[waves["region"] == "national", "month"].unique()
+    if k > 0 and k >= len(national_months) - len(FREE_PARAMETERS):
         raise ValueError(
             f"--holdout {k} leaves too few waves to fit {len(FREE_PARAMETERS)} parameters "
             f"(there are {len(national_months)} national waves)"
         )
+
+
+def _holdout(scenario, path, waves, fit, k, runs, seed) -> dict[str, Any]:
+    if k <= 0:
+        return {"waves": [], "rmse_pp": None}
+    national_months = sorted(waves.loc[waves["region"] == "national", "month"].unique())
     cut = national_months[-k]
     training = waves[waves["month"] < cut]
-    refit = fit_opinion(scenario, path, training, runs=runs, seed=seed)
+    # The optimum only: a hold-out refit reports its predictions, not a surface.
+    refit = fit_opinion(scenario, path, training, runs=runs, seed=seed, surface_points=0)
     test = waves[(waves["month"] >= cut) & (waves["region"] == "national")]
     # Predict with the refit's estimates on the same draws (one more likelihood evaluation).
-    from offramp.calibration.opinion_fit import _Objective
-
     predictor = _Objective(scenario, path, test, refit.names, runs, seed)
-    predicted = predictor.shares(refit.log_estimate)
+    predicted = predictor.shares(np.array(list(refit.estimate.values())))
     rows = [
         {
             "date": row.date,
@@ -257,4 +295,26 @@ def _holdout(scenario, path, waves, fit, k, runs, seed) -> dict[str, Any]:
         for row, p in zip(test.itertuples(), predicted, strict=True)
     ]
     rmse = float(np.sqrt(np.mean([(r["error_pp"]) ** 2 for r in rows])))
-    return {"waves": rows, "rmse_pp": round(rmse, 2), "parameters": refit.interval()}
+    return {"waves": rows, "rmse_pp": round(rmse, 2), "parameters": refit.estimate}
+
+
+def surface_report(fit) -> dict[str, Any]:
+    """The likelihood surface of an opinion fit, for the JSON and the docs' table."""
+    low, high = fit.sample_box
+    return {
+        "method": "quasi-likelihood importance sample (flat prior on the log scale in the "
+        "sampled box, likelihood tempered by the Pearson dispersion)",
+        "dispersion": round(fit.dispersion, 3),
+        "effective_sample_size": round(fit.effective_sample_size, 1),
+        "sample_points": len(fit.cloud),
+        "sampled_box": {
+            name: [float(a), float(b)]
+            for name, a, b in zip(fit.names, fit.box.values(low), fit.box.values(high), strict=True)
+        },
+        "schema_box": {
+            name: [float(a), float(b)]
+            for name, a, b in zip(fit.names, fit.box.low, fit.box.high, strict=True)
+        },
+        "profiles": fit.profiles(),
+        "slices": fit.slices,
+    }

@@ -16,7 +16,9 @@ regression of the observed monthly changes on :math:`\ln r_t`, with :math:`\kapp
 2022 counteroffensive moved the line by 1.7 points in a month, against a few hundredths in
 most months), so the errors are Student-t with :math:`\nu = 4` degrees of freedom, the
 robust default of Lange, Little & Taylor (1989), fitted by maximum likelihood; least squares
-would let that one month set the slope. The engine's Gaussian noise takes the t's standard
+would let that one month set the slope. The likelihood is maximised by Nelder-Mead from the
+least-squares solution and from a Sobol design of 16 starts over the schema's ranges (the
+best optimum wins). The engine's Gaussian noise takes the t's standard
 deviation :math:`s \sqrt{\nu / (\nu - 2)}`. Uncertainty is a Laplace approximation of
 (intercept, slope, :math:`\log s`), sampled.
 
@@ -120,6 +122,28 @@ class TerritoryFit:
         return out
 
 
+#: Sobol starts of the front-line fit, and the range its stalemate ratio is searched over
+#: (the schema leaves it unbounded above; :meth:`TerritoryFit.parameters` clips to it).
+STARTS = 16
+RATIO_RANGE = (0.05, 50.0)
+
+
+def _design_starts(scenario: Scenario) -> list[NDArray[np.float64]]:
+    """Fit vectors (intercept, slope, log scale in thousandths) of a Sobol design over
+    log-uniform sensitivity, stalemate ratio and noise."""
+    from offramp.calibration.search import parameter_box, sobol_design
+
+    box = parameter_box(scenario, (SENSITIVITY, NOISE))
+    unit = sobol_design(3, STARTS, seed=20_220_701)
+    values = box.values(unit[:, :2])
+    ratio = RATIO_RANGE[0] * (RATIO_RANGE[1] / RATIO_RANGE[0]) ** unit[:, 2]
+    nu = DEGREES_OF_FREEDOM
+    slope = values[:, 0] / _SCALE
+    intercept = -slope * np.log(ratio)
+    log_scale = np.log(values[:, 1] / _SCALE / np.sqrt(nu / (nu - 2)))
+    return list(np.column_stack([intercept, slope, log_scale]))
+
+
 def fit_territory(
     scenario: Scenario, held_share: NDArray[np.float64], runs: int = 32, seed: int | None = None
 ) -> TerritoryFit:
@@ -136,15 +160,23 @@ def fit_territory(
         centre = v[0] + v[1] * log_ratio
         return float(-np.sum(student_t.logpdf(changes, DEGREES_OF_FREEDOM, centre, np.exp(v[2]))))
 
+    # Starts: the least-squares solution and a Sobol design over the schema's ranges of
+    # sensitivity and noise (the stalemate ratio, unbounded in the schema, over the range
+    # `parameters` keeps it to); the best local optimum wins.
     design = np.column_stack([np.ones(months), log_ratio])
     start, *_ = np.linalg.lstsq(design, changes, rcond=None)
     spread = np.log(np.median(np.abs(changes - design @ start)) + 1e-6)
-    result = minimize(
-        neg_log_likelihood,
-        np.array([*start, spread]),
-        method="Nelder-Mead",
-        options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000},
-    )
+    starts = [np.array([*start, spread]), *_design_starts(scenario)]
+    results = [
+        minimize(
+            neg_log_likelihood,
+            x0,
+            method="Nelder-Mead",
+            options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000},
+        )
+        for x0 in starts
+    ]
+    result = min(results, key=lambda r: float(r.fun))
     curvature = hessian(neg_log_likelihood, result.x, float(result.fun), 1e-3)
     return TerritoryFit(
         estimate_vector=result.x,

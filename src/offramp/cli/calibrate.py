@@ -38,32 +38,116 @@ def calibrate_command(
     ] = 3,
     runs: Annotated[
         int, typer.Option("--runs", min=4, max=512, help="Runs per likelihood evaluation.")
-    ] = 64,
+    ] = 16,
     forecast_runs: Annotated[
         int, typer.Option("--forecast-runs", min=20, max=5000, help="Runs of the forecasts.")
     ] = 200,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate",
+            help="Rolling-origin evaluation instead: refit at each origin (2023-07 to 2025-01) "
+            "on earlier data only, score the 1-12 month forecasts against two baselines.",
+        ),
+    ] = False,
+    write_draws: Annotated[
+        bool,
+        typer.Option(
+            "--write-draws",
+            help="Also write the parameter draws `offramp run` uses "
+            "(src/offramp/data/calibration_draws.csv, or --draws-file).",
+        ),
+    ] = False,
+    draws: Annotated[
+        int, typer.Option("--draws", min=10, max=10_000, help="Parameter draws to write.")
+    ] = 400,
+    draws_file: Annotated[
+        str | None, typer.Option("--draws-file", help="Where --write-draws writes.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Fit opinion to the KIIS series and the front line to liveuamap; forecast a year."""
     with fail_on_user_error():
-        from offramp.calibration.calibrate import calibrate
         from offramp.cli.progress import working
         from offramp.scenario.loading import load_scenario
 
         loaded = load_scenario(scenario)
         try:
-            with working("fitting opinion and the front line...", sys.stderr.isatty()):
-                result = calibrate(
-                    loaded, holdout=holdout, runs=runs, forecast_runs=forecast_runs, seed=seed
-                )
+            if evaluate:
+                from offramp.calibration.evaluate import evaluate as rolling_origin
+
+                with working("refitting at four origins and scoring...", sys.stderr.isatty()):
+                    result = rolling_origin(loaded, seed=seed)
+            else:
+                from offramp.calibration.calibrate import calibrate
+
+                with working("fitting opinion and the front line...", sys.stderr.isatty()):
+                    result = calibrate(
+                        loaded,
+                        holdout=holdout,
+                        runs=runs,
+                        forecast_runs=forecast_runs,
+                        seed=seed,
+                        draws=draws if write_draws else 0,
+                    )
         except ValueError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(EXIT_USER_ERROR) from None
+    if write_draws and not evaluate:
+        from pathlib import Path
+
+        from offramp.calibration.draws import write_draws as write
+
+        target = Path(draws_file) if draws_file else _shipped_draws_path()
+        write(result.pop("draws"), target, result["settings"]["fit_end"])
+        typer.echo(f"wrote {draws} parameter draws to {target}", err=True)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
+    if evaluate:
+        _print_evaluation(result)
+        return
     _print_calibration(result)
+
+
+def _shipped_draws_path():
+    from importlib.resources import files
+
+    return files("offramp") / "data" / "calibration_draws.csv"
+
+
+def _print_evaluation(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if Console().is_terminal else 150)
+    settings = result["settings"]
+    table = Table(
+        title=f"Rolling-origin forecasts ({result['scenario']}): origins "
+        f"{', '.join(settings['origins'])}, data to {settings['data_end']}",
+        caption="CRPS and the 90% interval score in percentage points (lower is better); "
+        "coverage: share of observations inside the central 50% / 90% interval. Horizon: "
+        "months ahead, binned 1-3, 4-6, 7-12 (shown by the bin's end).",
+    )
+    for column in ("target", "horizon", "method", "CRPS", "IS 90%", "cover 50%", "cover 90%", "n"):
+        table.add_column(column, justify="left" if column in ("target", "method") else "right")
+    for row in result["scores"]:
+        table.add_row(
+            row["target"],
+            f"{row['horizons'][0]}-{row['horizons'][1]}",
+            row["method"],
+            f"{row['crps']:.2f}",
+            f"{row['interval_score_90']:.1f}",
+            f"{100 * row['coverage_50']:.0f}%",
+            f"{100 * row['coverage_90']:.0f}%",
+            str(row["n"]),
+        )
+    console.print(table)
+    console.print(
+        f"({settings['seconds']:.1f} s, {settings['cpu_seconds']:.1f} s of CPU; "
+        "docs/calibration.md explains the method.)"
+    )
 
 
 def assumptions_command(
@@ -252,19 +336,38 @@ def _print_calibration(result: dict[str, Any]) -> None:
         )
     console.print(fit)
 
-    params = Table(title="Fitted parameters (estimate [5%, 95%])")
+    params = Table(
+        title="Fitted parameters (estimate [5%, 95%])",
+        caption="opinion: global search, intervals from the quasi-likelihood sample; front "
+        "line: Student-t fit, Laplace intervals",
+    )
     params.add_column("parameter", style="bold")
     params.add_column("estimate", justify="right")
     params.add_column("5%", justify="right")
     params.add_column("95%", justify="right")
+    params.add_column("identified", justify="right")
     for name, stats in {**result["parameters"], **result["territory"]["parameters"]}.items():
+        identified = stats.get("identified")
         params.add_row(
-            name, f"{stats['estimate']:.4g}", f"{stats['p05']:.4g}", f"{stats['p95']:.4g}"
+            name,
+            f"{stats['estimate']:.4g}",
+            f"{stats['p05']:.4g}",
+            f"{stats['p95']:.4g}",
+            "" if identified is None else ("yes" if identified else "no"),
         )
     console.print(params)
-    fixed = ", ".join(f"{k} = {v:g}" for k, v in result["fixed_parameters"].items())
-    console.print(f"Not fitted (not identified by the series): {fixed}.")
-    console.print(f"Pearson dispersion of the poll fit: {result['dispersion']:.2f}.")
+    surface = result["surface"]
+    console.print(
+        f"Surface: {surface['sample_points']} points, effective sample size "
+        f"{surface['effective_sample_size']:.0f}, Pearson dispersion {surface['dispersion']:.2f}."
+    )
+    for name, curve in surface["fixed_slices"].items():
+        flat = [v for v, d in zip(curve["value"], curve["deviance"], strict=True) if d < 2.71]
+        console.print(
+            f"Not fitted: {name} = {curve['scenario_value']:g}; the slice through the optimum "
+            f"stays within the 90% threshold from {min(flat):.3g} to {max(flat):.3g} "
+            f"(not identified there) and rises to {max(curve['deviance']):.0f}."
+        )
 
     if result["holdout"]:
         held = Table(
@@ -308,5 +411,6 @@ def _print_calibration(result: dict[str, Any]) -> None:
         f"{territory['one_step_rmse_pp']:.2f} pp."
     )
     console.print(
-        f"({result['settings']['seconds']:.1f} s; docs/calibration.md explains the method.)"
+        f"({result['settings']['seconds']:.1f} s, {result['settings']['cpu_seconds']:.1f} s of "
+        "CPU; docs/calibration.md explains the method.)"
     )

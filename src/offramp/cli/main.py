@@ -14,7 +14,7 @@ import typer
 
 from offramp.cli import calibrate, evidence, explore, negotiation, report, serve
 from offramp.cli.data import data_app
-from offramp.cli.errors import fail_on_user_error
+from offramp.cli.errors import EXIT_USER_ERROR, fail_on_user_error
 
 app = typer.Typer(
     name="offramp",
@@ -68,9 +68,27 @@ def run(
             "other fields stay as the scenario sets them).",
         ),
     ] = None,
+    fixed_parameters: Annotated[
+        bool,
+        typer.Option(
+            "--fixed-parameters",
+            help="Every run takes the scenario's values (intervals: run-to-run noise only).",
+        ),
+    ] = False,
+    uncertain: Annotated[
+        bool,
+        typer.Option(
+            "--uncertain",
+            help="Also draw each run's values of the scenario's [uncertain] parameters.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Run the policies side by side and print their outcomes with intervals."""
+    """Run the policies side by side and print their outcomes with intervals.
+
+    By default each run draws the calibrated parameters from the calibration's uncertainty
+    (data/calibration_draws.csv), so the intervals carry parameter and run uncertainty.
+    """
     with fail_on_user_error():
         from offramp.cli.progress import policy_progress
         from offramp.scenario.loading import load_scenario
@@ -83,6 +101,10 @@ def run(
             loaded = apply_assumptions(loaded, assumptions)
         if deal_month is not None:
             loaded = _offered_from(loaded, deal_month)
+        if fixed_parameters and uncertain:
+            typer.echo("error: --fixed-parameters and --uncertain exclude each other", err=True)
+            raise typer.Exit(EXIT_USER_ERROR)
+        mode = "fixed" if fixed_parameters else ("uncertain" if uncertain else "calibrated")
         chosen = policy or loaded.policy_names
         with policy_progress(len(chosen), enabled=sys.stderr.isatty()) as advance:
             study = run_study(
@@ -93,6 +115,7 @@ def run(
                 horizon=horizon,
                 assumptions=assumptions or "scenario",
                 on_policy_done=advance,
+                parameters=mode,
             )
     if as_json:
         typer.echo(json.dumps(study.to_dict(), indent=2))

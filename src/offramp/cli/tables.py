@@ -20,6 +20,21 @@ from offramp.study import Study
 HEADING_WIDTH = 10
 
 
+def _interval(stats: dict[str, Any], scale: float = 100.0, digits: int = 1) -> str:
+    if stats.get("median") is None:
+        return "n/a"
+    fmt = f"{{:.{digits}f}}"
+    median = fmt.format(scale * stats["median"])
+    if stats.get("p05") is None:
+        return median
+    return f"{median} [{fmt.format(scale * stats['p05'])}, {fmt.format(scale * stats['p95'])}]"
+
+
+def _carries(manifest: dict[str, Any]) -> str:
+    carried = manifest.get("parameter_uncertainty", {}).get("carries")
+    return carried or "run-to-run uncertainty only"
+
+
 def study_table(study: Study) -> Table:
     """The side-by-side comparison of a study's policies as a Rich table."""
     manifest = study.manifest
@@ -29,7 +44,8 @@ def study_table(study: Study) -> Table:
         caption=(
             f"{manifest['runs']} runs per policy, {manifest['horizon_months']} months from "
             f"{manifest['start']}, seed {manifest['seed']}, assumptions: "
-            f"{manifest['assumptions']}. Intervals are the 5th-95th percentiles of runs. "
+            f"{manifest['assumptions']}. Intervals are the 5th-95th percentiles of runs; they "
+            f"carry {_carries(manifest)}. "
             "Resumption is among runs whose deal took effect."
         ),
     )
@@ -59,10 +75,6 @@ def print_study(study: Study, console: Console | None = None) -> None:
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.0f}%"
-
-
-def _interval(stats: dict[str, float]) -> str:
-    return f"{100 * stats['median']:.1f} [{100 * stats['p05']:.1f}, {100 * stats['p95']:.1f}]"
 
 
 def print_poll(result: Any, console: Console | None = None) -> None:
