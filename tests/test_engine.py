@@ -131,3 +131,10 @@ def test_a_policy_can_set_its_own_ratification_rule(ukraine):
     assert (decree["deal_ratified"] == decree["deal_signed"]).all()
     # ... put to a referendum at 13% support it declines to sign (Putnam's chief negotiator)
     assert not plain["deal_signed"].any() and plain["deal_declined"].any()
+
+
+def test_a_runs_first_months_do_not_depend_on_the_horizon(ukraine):
+    short = simulate(ukraine, "armistice", runs=20, seed=9, horizon=24).trajectory_data
+    long = simulate(ukraine, "armistice", runs=20, seed=9, horizon=60).trajectory_data
+    for name, values in short.items():
+        np.testing.assert_array_equal(values, long[name][:, :25], err_msg=name)
