@@ -36,6 +36,8 @@ SAMPLES = "samples.parquet"
 DESIGN = "design.parquet"
 OUTCOMES = "outcomes"
 TRAJECTORIES = "trajectories"
+# The manifest lists every chunk's status: a million one-run chunks take about 10 MB.
+MAX_MANIFEST_BYTES = 64 << 20
 # What must match for --resume to continue a store (everything that changes a value).
 IDENTITY = (
     "scenario_sha256",
@@ -129,11 +131,18 @@ class Store:
 
     @property
     def manifest(self) -> dict[str, Any]:
-        """The manifest (a plain dict)."""
+        """The manifest (a plain dict), read with the checks every user file gets."""
+        from offramp.scenario.files import UnreadableFileError, read_json
+
+        if not self.manifest_path.exists():
+            raise StoreError(f"{self.root} is not an explore store (no {MANIFEST})")
         try:
-            return json.loads(self.manifest_path.read_text())
-        except FileNotFoundError:
-            raise StoreError(f"{self.root} is not an explore store (no {MANIFEST})") from None
+            manifest = read_json(self.manifest_path, "explore store manifest", MAX_MANIFEST_BYTES)
+        except UnreadableFileError as error:
+            raise StoreError(str(error)) from None
+        if not isinstance(manifest, dict):
+            raise StoreError(f"{self.manifest_path}: not an explore store manifest (not a table)")
+        return manifest
 
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
         """Replace the manifest atomically."""
