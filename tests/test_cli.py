@@ -288,3 +288,16 @@ def test_a_broken_store_manifest_is_refused_in_one_line(tmp_path, content, reaso
     assert "Traceback" not in result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "manifest.json" in lines[0] and reason in lines[0], lines
+
+
+def test_a_corrupt_store_chunk_is_refused_in_one_line(tmp_path):
+    manifest = {"format": "offramp-explore/1", "policies": ["armistice"], "n_chunks": 1}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "outcomes").mkdir()
+    chunk = tmp_path / "outcomes" / "chunk-00000.parquet"
+    chunk.write_bytes(b"PAR1 not really parquet")
+    result = _invoke("sensitivity", str(tmp_path), "--metric", "territory_at_horizon")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(chunk) in lines[0] and "cannot read" in lines[0], lines

@@ -61,6 +61,17 @@ def chunk_name(index: int) -> str:
     return f"chunk-{index:05d}.parquet"
 
 
+def read_parquet(path: Path) -> pd.DataFrame:
+    """A store's Parquet file; a missing or corrupt one is a StoreError naming it, in one line."""
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise StoreError(f"{path}: cannot read this store file: {reason}") from None
+
+
 def write_atomically(path: Path, write: Any) -> None:
     """Call ``write(temporary_path)``, then rename the result to ``path`` in one step."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -191,15 +202,11 @@ class Store:
 
     def samples(self) -> pd.DataFrame:
         """Parameter values, one row per sample (column ``sample`` and one per parameter)."""
-        import pandas as pd
-
-        return pd.read_parquet(self.root / SAMPLES)
+        return read_parquet(self.root / SAMPLES)
 
     def design(self) -> pd.DataFrame:
         """The samples as unit-hypercube points (same columns as :meth:`samples`)."""
-        import pandas as pd
-
-        return pd.read_parquet(self.root / DESIGN)
+        return read_parquet(self.root / DESIGN)
 
     def outcomes(self, parameters: bool = False) -> pd.DataFrame:
         """Every finished run: sample, replication, run, policy and the outcome columns.
@@ -212,7 +219,7 @@ class Store:
         files = sorted((self.root / OUTCOMES).glob("chunk-*.parquet"))
         if not files:
             raise StoreError(f"{self.root} holds no finished chunk yet")
-        frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        frame = pd.concat([read_parquet(f) for f in files], ignore_index=True)
         order = {name: i for i, name in enumerate(self.policies)}
         frame = frame.assign(_policy_order=frame["policy"].map(order))
         frame = frame.sort_values(["_policy_order", "run"], kind="stable")
@@ -266,7 +273,7 @@ class Store:
         files = sorted((self.root / TRAJECTORIES).glob("chunk-*.parquet"))
         if not files:
             raise StoreError(f"{self.root} holds no trajectories (explore with --trajectories)")
-        frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        frame = pd.concat([read_parquet(f) for f in files], ignore_index=True)
         order = {name: i for i, name in enumerate(self.policies)}
         frame = frame.assign(_policy_order=frame["policy"].map(order))
         frame = frame.sort_values(["_policy_order", "run", "month"], kind="stable")
