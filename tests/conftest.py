@@ -9,9 +9,15 @@ from hypothesis import HealthCheck, settings
 
 from offramp.scenario import Scenario, load_scenario
 
-# Numba compiles on first call; keep hypothesis from flagging that as a slow example.
+# Numba compiles on first call; keep hypothesis from flagging that as a slow example. The
+# parent is hypothesis' plain default: hypothesis loads its own "ci" profile when it sees a
+# CI variable, and these profiles say what they are whatever it detects.
 settings.register_profile(
-    "offramp", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=40
+    "offramp",
+    parent=settings.get_profile("default"),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    max_examples=40,
 )
 # CI (the CI environment variable set, as CI services and .ci/run do): the same examples on
 # every run, so a red build is never a lucky draw, and no example database. A failure
@@ -25,9 +31,8 @@ settings.register_profile(
 # Many more examples, to look for float edges before CI does:
 #     python3 tasks.py test tests/test_bargaining.py --hypothesis-profile=thorough
 settings.register_profile("thorough", parent=settings.get_profile("offramp"), max_examples=2000)
-settings.load_profile(
-    "ci" if os.environ.get("CI", "").lower() not in ("", "0", "false") else "offramp"
-)
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+settings.load_profile("ci" if IN_CI else "offramp")
 
 
 @pytest.fixture(scope="session")
