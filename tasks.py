@@ -1,7 +1,10 @@
 """Set up the project's virtual environment and run its two jobs.
 
-    python3 tasks.py run    # the default study (offramp run)
-    python3 tasks.py test   # the whole test suite
+    python3 tasks.py run            # the default study (offramp run)
+    python3 tasks.py test           # the whole test suite
+    python3 tasks.py test --fast    # development: skip the slow tests, stop at the first failure
+
+Further arguments go to ``offramp run`` or to pytest (``python3 tasks.py test --fast -k hk``).
 
 Only the Python standard library is used here, so that a fresh machine with Python 3.11+
 and the package registries is enough. The environment is rebuilt when pyproject.toml
@@ -67,6 +70,11 @@ def ensure_chromium() -> None:
             return
 
 
+# The development loop: the tests marked slow (CI still runs them) left out, and the run
+# stopped at the first failure.
+FAST_PYTEST_ARGS = ["-m", "not slow", "-x"]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test"}:
         print(__doc__)
@@ -75,6 +83,8 @@ def main(argv: list[str]) -> int:
     ensure_environment("dev")
     if job == "run":
         return subprocess.call([str(BIN / "offramp"), "run", *rest], cwd=ROOT)
+    if "--fast" in rest:
+        rest = [*FAST_PYTEST_ARGS, *(arg for arg in rest if arg != "--fast")]
     ensure_chromium()
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
 

@@ -16,25 +16,29 @@ excluded from the rate. At 1000x1000 Mesa is skipped unless ``--mesa-large`` is 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numba
 
 from offramp.mechanisms.epstein import EpsteinParameters, init_state, step
 
+# Mesa is built and stepped by the driver the validation tests use, in peers/ at the
+# repository's root (development only, not installed).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from peers.mesa_epstein import mesa_model, mesa_steps  # noqa: E402
+
 
 def mesa_rate(width: int, height: int, steps: int, seeds: int, **kwargs: float) -> float:
     """Mesa agent-steps per second, over ``seeds`` models of ``steps`` steps each."""
-    from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
-
     agent_steps = 0
     elapsed = 0.0
     for seed in range(seeds):
-        model = EpsteinCivilViolence(width=width, height=height, seed=seed, **kwargs)
+        model = mesa_model(seed, width=width, height=height, **kwargs)
         start = time.perf_counter()
-        for _ in range(steps):
-            model.step()
+        mesa_steps(model, steps)
         elapsed += time.perf_counter() - start
         agent_steps += len(model.agents) * steps
     return agent_steps / elapsed

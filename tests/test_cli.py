@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -166,3 +167,137 @@ def test_the_installed_command_exits_2_without_traceback(tmp_path):
     done = subprocess.run([str(exe), "validate", str(bad)], capture_output=True, text=True)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "territory.held_share" in done.stderr
+
+
+# --- files that cannot be read or parsed: one line naming the file and the reason, exit 2 ---
+MAX_BYTES = 1 << 20
+UNREADABLE = [
+    ("nested arrays", "a = " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 64 levels"),
+    ("nested tables", "a = " + "{b = " * 5000 + "1" + "}" * 5000 + "\n", "nested more than 64"),
+    ("dotted key", "a" + ".a" * 5000 + " = 1\n", "dotted key of more than 64 parts"),
+    ("table header", "[" + "a." * 5000 + "a]\n", "dotted key of more than 64 parts"),
+    ("too large", "# " + "x" * MAX_BYTES + "\n", "larger than the 1.0 MiB allowed"),
+    ("binary", b"[meta]\nname = \0\x01\x02\n", "NUL byte at byte 14"),
+    ("utf-16", "[meta]\n".encode("utf-16"), "NUL byte"),
+    ("latin-1", "[meta]\nname = 'Kyïv'\n".encode("latin-1"), "not UTF-8 text: byte 0xef"),
+    ("malformed", "[meta\n", "malformed TOML"),
+]
+
+
+def _unreadable_file(tmp_path: Path, content: str | bytes) -> Path:
+    path = tmp_path / "bad.toml"
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+def _assert_refused_in_one_line(result, path: Path, what: str, reason: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(path) in lines[0] and f"this {what} file" in lines[0] and reason in lines[0], lines
+
+
+@pytest.mark.parametrize(("label", "content", "reason"), UNREADABLE, ids=[u[0] for u in UNREADABLE])
+def test_a_file_that_cannot_be_parsed_is_refused_in_one_line(tmp_path, label, content, reason):
+    path = _unreadable_file(tmp_path, content)
+    for command in (("validate",), ("run", "-n", "2", "--horizon", "2")):
+        result = _invoke(*command, str(path))
+        _assert_refused_in_one_line(result, path, "scenario", reason)
+    result = _invoke("run", "-n", "2", "--horizon", "2", "--assumptions", str(path))
+    _assert_refused_in_one_line(result, path, "assumption set", reason)
+
+
+def _directory(tmp_path: Path) -> tuple[Path, str]:
+    return tmp_path, "is a directory"
+
+
+def _fifo(tmp_path: Path) -> tuple[Path, str]:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    path = tmp_path / "pipe.toml"
+    os.mkfifo(path)  # reading it would block forever: refused from its type, unread
+    return path, "not a regular file"
+
+
+@pytest.mark.parametrize("make", [_directory, _fifo], ids=["directory", "named pipe"])
+def test_a_path_that_is_not_a_file_is_refused_in_one_line(tmp_path, make):
+    path, reason = make(tmp_path)
+    for command in (("validate",), ("run", "-n", "2", "--horizon", "2")):
+        _assert_refused_in_one_line(_invoke(*command, str(path)), path, "scenario", reason)
+    result = _invoke("run", "-n", "2", "--assumptions", str(path))
+    _assert_refused_in_one_line(result, path, "assumption set", reason)
+
+
+def test_a_file_the_system_will_not_let_us_read_is_refused_in_one_line(tmp_path, monkeypatch):
+    path = _variant(tmp_path, "[meta]", "[meta]")
+    # Permission bits do not stop root (CI containers), so the refusal itself is simulated.
+    real_open = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    for command in (("validate",), ("run", "-n", "2", "--horizon", "2")):
+        result = _invoke(*command, str(path))
+        _assert_refused_in_one_line(result, path, "scenario", "cannot read it (Permission denied)")
+    result = _invoke("run", "-n", "2", "--assumptions", str(path))
+    _assert_refused_in_one_line(result, path, "assumption set", "Permission denied")
+
+
+def test_files_within_the_limits_are_parsed_and_checked_as_usual(tmp_path):
+    # 64 levels (the [meta] table and 63 arrays in it) are allowed: the schema then names
+    # the field; one more level is refused.
+    text = UKRAINE.read_text(encoding="utf-8")
+    path = tmp_path / "deep.toml"
+    for arrays, refused in ((63, False), (64, True)):
+        deep = "[meta]\nnested = " + "[" * arrays + "]" * arrays + "\n"
+        path.write_text(text.replace("[meta]\n", deep, 1), encoding="utf-8")
+        result = _invoke("validate", str(path))
+        assert result.exit_code == 2
+        assert ("meta.nested" in result.stderr) != refused, result.stderr
+        assert ("nested more than 64 levels" in result.stderr) == refused, result.stderr
+    # Brackets, dots and quotes inside strings and comments are not nesting.
+    noisy = '[meta]\n# [[[[ {{{{ a.a.a.a\nnote = "' + "[{." * 100 + '"\n'
+    path.write_text(text.replace("[meta]\n", noisy, 1), encoding="utf-8")
+    result = _invoke("validate", str(path))
+    assert result.exit_code == 2 and "meta.note" in result.stderr, result.stderr
+    # A UTF-8 byte-order mark (Windows editors write one) is accepted.
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert _invoke("validate", str(path)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b'{"format": "offramp-explore/1", ', "malformed JSON"),
+        (b"[" * 5000 + b"]" * 5000, "nested more than 64 levels"),
+        (b"\xff\xfe{\0}", "NUL byte"),
+    ],
+    ids=["malformed", "nested", "binary"],
+)
+def test_a_broken_store_manifest_is_refused_in_one_line(tmp_path, content, reason):
+    (tmp_path / "manifest.json").write_bytes(content)
+    result = _invoke("sensitivity", str(tmp_path), "--metric", "territory_at_horizon")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "manifest.json" in lines[0] and reason in lines[0], lines
+
+
+def test_a_corrupt_store_chunk_is_refused_in_one_line(tmp_path):
+    manifest = {"format": "offramp-explore/1", "policies": ["armistice"], "n_chunks": 1}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "outcomes").mkdir()
+    chunk = tmp_path / "outcomes" / "chunk-00000.parquet"
+    chunk.write_bytes(b"PAR1 not really parquet")
+    result = _invoke("sensitivity", str(tmp_path), "--metric", "territory_at_horizon")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(chunk) in lines[0] and "cannot read" in lines[0], lines

@@ -6,6 +6,7 @@ processes). Writes PNGs into ``docs/images/`` and prints the statistics quoted i
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -16,7 +17,10 @@ import numpy as np  # noqa: E402
 from scipy.stats import ks_2samp, mannwhitneyu  # noqa: E402
 
 from offramp.mechanisms.epstein import EpsteinParameters, outbursts, simulate  # noqa: E402
-from offramp.validation.mesa_epstein import mesa_batch
+
+# The Mesa driver lives in peers/ at the repository's root (development only, not installed).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from peers.mesa_epstein import mesa_batch  # noqa: E402
 
 IMAGES = Path(__file__).resolve().parents[1] / "images"
 LEVEL = 50

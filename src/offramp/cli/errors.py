@@ -14,11 +14,15 @@ EXIT_USER_ERROR = 2
 @contextmanager
 def fail_on_user_error() -> Iterator[None]:
     """Catch the errors a user can cause (bad scenario, unknown name) and exit with code 2."""
+    from offramp.scenario.files import UnreadableFileError
     from offramp.scenario.loading import ScenarioError
     from offramp.study import UnknownPolicyError
 
     try:
         yield
+    except UnreadableFileError as error:
+        typer.echo(f"error: {error}", err=True)  # one line: the file, what it is, the reason
+        raise typer.Exit(EXIT_USER_ERROR) from None
     except ScenarioError as error:
         typer.echo(f"error: {error.source} is not a valid scenario:", err=True)
         for problem in error.problems:

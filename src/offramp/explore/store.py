@@ -36,6 +36,8 @@ SAMPLES = "samples.parquet"
 DESIGN = "design.parquet"
 OUTCOMES = "outcomes"
 TRAJECTORIES = "trajectories"
+# The manifest lists every chunk's status: a million one-run chunks take about 10 MB.
+MAX_MANIFEST_BYTES = 64 << 20
 # What must match for --resume to continue a store (everything that changes a value).
 IDENTITY = (
     "scenario_sha256",
@@ -57,6 +59,17 @@ class StoreError(ValueError):
 def chunk_name(index: int) -> str:
     """File name of chunk ``index``."""
     return f"chunk-{index:05d}.parquet"
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    """A store's Parquet file; a missing or corrupt one is a StoreError naming it, in one line."""
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise StoreError(f"{path}: cannot read this store file: {reason}") from None
 
 
 def write_atomically(path: Path, write: Any) -> None:
@@ -129,11 +142,18 @@ class Store:
 
     @property
     def manifest(self) -> dict[str, Any]:
-        """The manifest (a plain dict)."""
+        """The manifest (a plain dict), read with the checks every user file gets."""
+        from offramp.scenario.files import UnreadableFileError, read_json
+
+        if not self.manifest_path.exists():
+            raise StoreError(f"{self.root} is not an explore store (no {MANIFEST})")
         try:
-            return json.loads(self.manifest_path.read_text())
-        except FileNotFoundError:
-            raise StoreError(f"{self.root} is not an explore store (no {MANIFEST})") from None
+            manifest = read_json(self.manifest_path, "explore store manifest", MAX_MANIFEST_BYTES)
+        except UnreadableFileError as error:
+            raise StoreError(str(error)) from None
+        if not isinstance(manifest, dict):
+            raise StoreError(f"{self.manifest_path}: not an explore store manifest (not a table)")
+        return manifest
 
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
         """Replace the manifest atomically."""
@@ -182,15 +202,11 @@ class Store:
 
     def samples(self) -> pd.DataFrame:
         """Parameter values, one row per sample (column ``sample`` and one per parameter)."""
-        import pandas as pd
-
-        return pd.read_parquet(self.root / SAMPLES)
+        return read_parquet(self.root / SAMPLES)
 
     def design(self) -> pd.DataFrame:
         """The samples as unit-hypercube points (same columns as :meth:`samples`)."""
-        import pandas as pd
-
-        return pd.read_parquet(self.root / DESIGN)
+        return read_parquet(self.root / DESIGN)
 
     def outcomes(self, parameters: bool = False) -> pd.DataFrame:
         """Every finished run: sample, replication, run, policy and the outcome columns.
@@ -203,7 +219,7 @@ class Store:
         files = sorted((self.root / OUTCOMES).glob("chunk-*.parquet"))
         if not files:
             raise StoreError(f"{self.root} holds no finished chunk yet")
-        frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        frame = pd.concat([read_parquet(f) for f in files], ignore_index=True)
         order = {name: i for i, name in enumerate(self.policies)}
         frame = frame.assign(_policy_order=frame["policy"].map(order))
         frame = frame.sort_values(["_policy_order", "run"], kind="stable")
@@ -257,7 +273,7 @@ class Store:
         files = sorted((self.root / TRAJECTORIES).glob("chunk-*.parquet"))
         if not files:
             raise StoreError(f"{self.root} holds no trajectories (explore with --trajectories)")
-        frame = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+        frame = pd.concat([read_parquet(f) for f in files], ignore_index=True)
         order = {name: i for i, name in enumerate(self.policies)}
         frame = frame.assign(_policy_order=frame["policy"].map(order))
         frame = frame.sort_values(["_policy_order", "run", "month"], kind="stable")

@@ -23,12 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from offramp.scenario.loading import (
-    Problem,
-    ScenarioError,
-    read_scenario_table,
-    validate_scenario,
-)
+from offramp.scenario.files import read_toml
+from offramp.scenario.loading import Problem, ScenarioError, validate_scenario
 from offramp.scenario.schema import ASSUMPTION, PARAMETER_SECTIONS, Scenario
 
 BUNDLED_PACKAGE = "offramp.assumptions"
@@ -81,20 +77,22 @@ def load_assumption_set(name_or_path: str | Path) -> AssumptionSet:
     ------
     ScenarioError
         Listing every problem (unknown table, unsourced value, malformed range).
+    UnreadableFileError
+        If the file cannot be read or parsed (see :func:`offramp.scenario.files.read_toml`).
     """
     text = str(name_or_path)
     bundled = bundled_assumption_sets()
     if text in bundled:
         path = bundled[text]
-    elif Path(text).is_file():
-        path = Path(text)
+    elif Path(text).exists():
+        path = Path(text)  # a directory or a special file is refused, saying so, by read_toml
     else:
         allowed = ", ".join(bundled) or "(none)"
         raise ScenarioError(
             f"assumption set {text!r}",
             [Problem("", text, f"not a bundled assumption set or a file; bundled: {allowed}")],
         )
-    table = read_scenario_table(path)
+    table = read_toml(path, what="assumption set")
     source = f"assumption set {text!r}"
     problems: list[Problem] = []
     for key in table:

@@ -2,7 +2,9 @@
 
 A scenario is a TOML file. TOML has no include, no expression and no reference to other
 files, and the file is only ever parsed as data (``tomllib``), so nothing in a scenario file
-can run code or read another file.
+can run code or read another file. It is read by :func:`offramp.scenario.files.read_toml`,
+which refuses, in one line, a file that is missing, a directory, over 1 MiB, binary, not
+UTF-8, nested over 64 levels or malformed.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from offramp.scenario.files import read_toml
 from offramp.scenario.schema import Scenario
 
 BUNDLED_PACKAGE = "offramp.scenarios"
@@ -67,8 +69,8 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     if text in bundled:
         return bundled[text]
     path = Path(text)
-    if path.is_file():
-        return path
+    if path.exists():
+        return path  # a directory or a special file is refused, saying so, by read_toml
     if path.suffix == ".toml" or "/" in text or "\\" in text:
         raise ScenarioError(text, [Problem("", text, "no such file")])
     allowed = ", ".join(bundled) or "(none)"
@@ -79,19 +81,14 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
 
 
 def read_scenario_table(path: Path) -> dict[str, Any]:
-    """Parse a TOML file into a plain dict, turning syntax errors into a Problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ScenarioError(str(path), [Problem("", str(path), f"cannot read: {error}")]) from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ScenarioError(str(path), [Problem("", "(bytes)", "not UTF-8 text")]) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(
-            str(path), [Problem("", "(file)", f"malformed TOML: {error}")]
-        ) from None
+    """Parse a scenario file into a plain dict (:func:`~offramp.scenario.files.read_toml`).
+
+    Raises
+    ------
+    UnreadableFileError
+        If the file cannot be read or parsed (the reason in one line).
+    """
+    return read_toml(path, what="scenario")
 
 
 def validate_scenario(table: dict[str, Any], source: str = "scenario") -> Scenario:
@@ -116,7 +113,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     Raises
     ------
     ScenarioError
-        With one ``Problem`` per field in error (path, value given, what is allowed).
+        With one ``Problem`` per field in error (path, value given, what is allowed), or
+        if the name is neither a bundled scenario nor an existing path.
+    UnreadableFileError
+        If the file cannot be read or parsed (missing, a directory, too large, binary, not
+        UTF-8, nested too deep, malformed TOML), with the reason in one line.
     """
     path = resolve_scenario_path(name_or_path)
     return validate_scenario(read_scenario_table(path), source=str(name_or_path))

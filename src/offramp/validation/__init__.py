@@ -1,1 +1,0 @@
-"""Peer implementations driven for validation and benchmarks (dev extra only)."""
