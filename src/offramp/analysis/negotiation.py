@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from offramp.scenario.deal import Deal, load_deal, package_terms
-from offramp.scenario.loading import Problem, ScenarioError
+from offramp.scenario.loading import InputError, Problem
 from offramp.scenario.schema import Policy, Scenario, months_between
 
 QUESTIONS = ("deal", "no-concessions")
@@ -35,19 +35,19 @@ def _quantiles(values: np.ndarray) -> dict[str, float]:
 
 
 def month_index(scenario: Scenario, month: str, field: str = "month") -> int:
-    """Months from the scenario's start to ``month`` (YYYY-MM), or a ScenarioError."""
+    """Months from the scenario's start to ``month`` (YYYY-MM), or an InputError."""
     try:
         index = months_between(scenario.meta.start, month)
         valid = len(month) == 7 and 1 <= int(month[5:]) <= 12
     except ValueError:
         valid = False
     if not valid:
-        raise ScenarioError(field, [Problem(field, month, "a calendar month, YYYY-MM")])
+        raise InputError(field, [Problem(field, month, "a calendar month, YYYY-MM")])
     if index < 0:
         message = f"must not be before the scenario's start ({scenario.meta.start})"
-        raise ScenarioError(field, [Problem(field, month, message)])
+        raise InputError(field, [Problem(field, month, message)])
     if index > 600:
-        raise ScenarioError(field, [Problem(field, month, "at most 600 months after the start")])
+        raise InputError(field, [Problem(field, month, "at most 600 months after the start")])
     return index
 
 

@@ -24,10 +24,11 @@ def fail_on_user_error() -> Iterator[None]:
         typer.echo(f"error: {error}", err=True)  # one line: the file, what it is, the reason
         raise typer.Exit(EXIT_USER_ERROR) from None
     except ScenarioError as error:
-        typer.echo(f"error: {error.source} is not a valid scenario:", err=True)
+        typer.echo(f"error: {error.source} is not a valid {error.what}:", err=True)
         for problem in error.problems:
             typer.echo(f"  - {problem}", err=True)
-        typer.echo("Fix the fields above; `offramp validate FILE` checks a file.", err=True)
+        if error.what == "scenario":
+            typer.echo("Fix the fields above; `offramp validate FILE` checks a file.", err=True)
         raise typer.Exit(EXIT_USER_ERROR) from None
     except UnknownPolicyError as error:
         typer.echo(f"error: {error}", err=True)

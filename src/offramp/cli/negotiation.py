@@ -75,16 +75,14 @@ def poll(
     with fail_on_user_error():
         from offramp.analysis.negotiation import poll as ask
         from offramp.analysis.negotiation import resolve_deal
-        from offramp.scenario.loading import Problem, ScenarioError, load_scenario
+        from offramp.scenario.loading import InputError, Problem, load_scenario
 
         loaded = load_scenario(scenario)
         if (deal is None) == (question is None):
             message = "give exactly one of --deal NAME|FILE or --question no-concessions"
-            raise ScenarioError("poll", [Problem("--deal/--question", deal or question, message)])
+            raise InputError("poll", [Problem("--deal/--question", deal or question, message)])
         if question is not None and question != "no-concessions":
-            raise ScenarioError(
-                "poll", [Problem("--question", question, "allowed: no-concessions")]
-            )
+            raise InputError("poll", [Problem("--question", question, "allowed: no-concessions")])
         result = ask(
             loaded,
             month=month or loaded.meta.start,
@@ -120,11 +118,11 @@ def window(
     with fail_on_user_error():
         from offramp.analysis.negotiation import resolve_deal
         from offramp.analysis.negotiation import window as offer_window
-        from offramp.scenario.loading import Problem, ScenarioError, load_scenario
+        from offramp.scenario.loading import InputError, Problem, load_scenario
 
         loaded = load_scenario(scenario)
         if deal is None:
-            raise ScenarioError("window", [Problem("--deal", None, "name a deal (offramp deals)")])
+            raise InputError("window", [Problem("--deal", None, "name a deal (offramp deals)")])
         chosen = resolve_deal(loaded, deal)
         result = offer_window(
             loaded, chosen, _offer_months(loaded, months), runs=runs, seed=seed, horizon=horizon
@@ -139,13 +137,13 @@ def window(
 
 def _offer_months(scenario, text: str | None) -> list[int]:
     from offramp.analysis.negotiation import month_index
-    from offramp.scenario.loading import Problem, ScenarioError
+    from offramp.scenario.loading import InputError, Problem
 
     if text is None:
         return list(range(0, 37, 3))
     parts = text.split(":")
     if len(parts) not in (2, 3):
-        raise ScenarioError("--months", [Problem("--months", text, "FROM:TO or FROM:TO:STEP")])
+        raise InputError("--months", [Problem("--months", text, "FROM:TO or FROM:TO:STEP")])
 
     def as_index(part: str) -> int:
         if part.isdigit():
@@ -155,7 +153,7 @@ def _offer_months(scenario, text: str | None) -> list[int]:
     first, last = as_index(parts[0]), as_index(parts[1])
     step = int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else 3
     if last < first or step < 1:
-        raise ScenarioError("--months", [Problem("--months", text, "FROM <= TO and STEP >= 1")])
+        raise InputError("--months", [Problem("--months", text, "FROM <= TO and STEP >= 1")])
     return list(range(first, last + 1, step))
 
 

@@ -52,6 +52,7 @@ from offramp.mechanisms.deal_terms import (
     shipped_areas,
     withdrawal_share,
 )
+from offramp.scenario.files import read_toml
 from offramp.scenario.loading import (
     _MISSING,
     Problem,
@@ -59,7 +60,6 @@ from offramp.scenario.loading import (
     _allowed_keys,
     _dotted,
     _non_finite_numbers,
-    read_scenario_table,
 )
 
 BUNDLED_DEALS = "offramp.deals"
@@ -75,6 +75,8 @@ RATIFICATION = ("referendum", "parliament", "decree")
 
 class DealError(ScenarioError):
     """A deal that cannot be used; ``problems`` lists every reason (exit code 2 on the CLI)."""
+
+    what = "deal"
 
 
 class _Terms(BaseModel):
@@ -221,9 +223,7 @@ def bundled_deals() -> dict[str, Path]:
 
 
 def _read_user_file(path: Path) -> dict[str, Any]:
-    # The one place a deal file is read: swap in the project's safe TOML reader for user
-    # files here when it lands in scenario/loading.py.
-    return read_scenario_table(path)
+    return read_toml(path, what="deal")
 
 
 def load_deal(name_or_path: str | Path) -> Deal:

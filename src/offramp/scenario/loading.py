@@ -45,11 +45,19 @@ _MISSING = object()
 class ScenarioError(ValueError):
     """A scenario that cannot be used; ``problems`` lists every reason."""
 
+    what = "scenario"
+
     def __init__(self, source: str, problems: list[Problem]):
         self.source = source
         self.problems = problems
         lines = "\n".join(f"  - {problem}" for problem in problems)
         super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}")
+
+
+class InputError(ScenarioError):
+    """A value given on the command line or to an API call that cannot be used."""
+
+    what = "input"
 
 
 def bundled_scenarios() -> dict[str, Path]:
