@@ -67,6 +67,10 @@ def test_the_api_reference_carries_the_docstrings(site: Path):
         assert first_line(thing) in reference, thing
     mechanisms = _text(site / "api" / "mechanisms" / "index.html")
     assert first_line(battlefield.lanchester_square) in mechanisms
+    # The docstrings' reStructuredText math is rewritten for the site (docs/hooks/rst_math.py).
+    raw = (site / "api" / "mechanisms" / "index.html").read_text(encoding="utf-8")
+    assert ":math:" not in raw and ".. math::" not in raw
+    assert raw.count('class="arithmatex"') > 20
 
 
 @pytest.mark.slow
