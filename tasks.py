@@ -1,8 +1,9 @@
-"""Set up the project's virtual environment and run its two jobs.
+"""Set up the project's virtual environment and run its jobs.
 
     python3 tasks.py run            # the default study (offramp run)
     python3 tasks.py test           # the whole test suite
     python3 tasks.py test --fast    # development: skip the slow tests, stop at the first failure
+    python3 tasks.py docs           # the documentation site, into site/ (strict: warnings fail)
 
 Further arguments go to ``offramp run`` or to pytest (``python3 tasks.py test --fast -k hk``).
 
@@ -75,14 +76,24 @@ def ensure_chromium() -> None:
 FAST_PYTEST_ARGS = ["-m", "not slow", "-x"]
 
 
+def build_docs(site_dir: Path, extra: list[str]) -> int:
+    """Build the MkDocs site into ``site_dir`` in strict mode (offline: no network needed)."""
+    # Material prints a banner about MkDocs 2 on every build; the variable silences it.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [str(BIN / "python"), "-m", "mkdocs", "build", "--strict", "--site-dir"]
+    return subprocess.call([*command, str(site_dir), *extra], cwd=ROOT, env=env)
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test"}:
+    if not argv or argv[0] not in {"run", "test", "docs"}:
         print(__doc__)
         return 2
     job, rest = argv[0], argv[1:]
     ensure_environment("dev")
     if job == "run":
         return subprocess.call([str(BIN / "offramp"), "run", *rest], cwd=ROOT)
+    if job == "docs":
+        return build_docs(ROOT / "site", rest)
     if "--fast" in rest:
         rest = [*FAST_PYTEST_ARGS, *(arg for arg in rest if arg != "--fast")]
     ensure_chromium()

@@ -15,9 +15,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# The one place the version is written: pyproject.toml reads it (dynamic version), and the
+# CLI (`offramp --version`), the manifests and the report print it.
 __version__ = "0.1.0"
 
-__all__ = ["load_scenario", "run_study", "simulate", "__version__"]
+#: How to cite this version (CITATION.cff at the repository's root holds the full metadata).
+CITATION = (
+    f"offramp contributors. offramp: will a negotiated settlement hold? Version {__version__} "
+    "(software, MIT licence). Citation metadata: CITATION.cff."
+)
+
+__all__ = ["CITATION", "load_scenario", "run_study", "simulate", "__version__"]
 
 if TYPE_CHECKING:
     from offramp.engine.simulate import simulate

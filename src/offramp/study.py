@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from offramp import __version__
+from offramp import CITATION, __version__
 from offramp.analysis.summary import summarize_study
 from offramp.engine.results import Results
 from offramp.engine.simulate import simulate
@@ -40,6 +40,10 @@ class Study:
     assumptions: str = "scenario"
     extra_manifest: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        policies = ", ".join(self.results)
+        return f"Study({self.scenario.meta.name!r}, policies=[{policies}], runs={self.runs})"
+
     @property
     def manifest(self) -> dict[str, Any]:
         """What is needed to reproduce the study (and to check a stored result)."""
@@ -55,6 +59,7 @@ class Study:
             "start": self.scenario.meta.start,
             "policies": list(self.results),
             "version": __version__,
+            "cite": CITATION,
             "python": platform.python_version(),
             "numpy": numpy.__version__,
             **self.extra_manifest,
@@ -74,6 +79,12 @@ class Study:
 
         frames = [r.outcomes.assign(policy=name) for name, r in self.results.items()]
         return pd.concat(frames, ignore_index=True)
+
+    def _repr_html_(self) -> str:
+        """The policies side by side and the manifest as HTML tables, for Jupyter."""
+        from offramp.notebook import study_html
+
+        return study_html(self)
 
 
 #: How a study's runs get their parameters: the scenario's values ("fixed"), the calibrated

@@ -140,6 +140,11 @@ def find_boxes(
 ) -> list[Box]:
     """PRIM boxes for the cases ``y == True`` over the parameters ``x`` (one row per world).
 
+    A box is reported at the point of its peeling trajectory with the best harmonic mean
+    of coverage and density among those restricting 1 to ``max_restricted`` parameters
+    with a density of at least ``threshold``; the search stops at the first box without
+    such a point.
+
     Parameters
     ----------
     x
@@ -154,11 +159,6 @@ def find_boxes(
         Share of the remaining worlds peeled off at each step.
     max_restricted
         Most parameters a reported box may restrict.
-
-    A box is reported at the point of its peeling trajectory with the best harmonic mean
-    of coverage and density among those restricting 1 to ``max_restricted`` parameters
-    with a density of at least ``threshold``; the search stops at the first box without
-    such a point.
 
     Returns
     -------

@@ -25,6 +25,31 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from offramp import __version__
+
+        typer.echo(f"offramp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print offramp's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    # The options before the verb (`offramp --version`); the help text is the app's.
+    return None
+
+
 ScenarioArgument = Annotated[
     str,
     typer.Argument(help="A bundled scenario name (see `offramp scenarios`) or a TOML file."),

@@ -86,3 +86,9 @@ class Results:
                 "start": self.scenario.meta.start,
             },
         )
+
+    def _repr_html_(self) -> str:
+        """The summary and the manifest as an HTML table, for Jupyter."""
+        from offramp.notebook import results_html
+
+        return results_html(self)
