@@ -6,7 +6,8 @@ import dataclasses
 
 from pydantic import BaseModel
 
-from offramp.calibration.opinion_fit import _UPPER
+from offramp.calibration.opinion_fit import FREE_PARAMETERS
+from offramp.calibration.search import parameter_box
 from offramp.engine.parameters import numeric_parameters
 from offramp.mechanisms.epstein import EpsteinParameters
 from offramp.report.parameters import policy_parameters, scenario_parameters
@@ -64,10 +65,11 @@ def test_each_policys_levers_are_parameters_with_their_own_values(ukraine):
         assert info.value == getattr(policy, info.name)
 
 
-def test_calibration_bounds_are_the_schemas():
+def test_calibration_bounds_are_the_catalogues(ukraine):
     catalogue = schema_catalogue()
-    assert _UPPER == {name: catalogue[name].upper for name in _UPPER}
-    assert _UPPER["opinion.success_rally"] == 100.0
+    box = parameter_box(ukraine, FREE_PARAMETERS)
+    assert list(box.high) == [catalogue[name].upper for name in FREE_PARAMETERS]
+    assert dict(zip(box.names, box.high, strict=True))["opinion.success_rally"] == 100.0
 
 
 def test_epstein_settings_are_the_one_set_of_defaults():

@@ -11,8 +11,9 @@ readable from the installed package.
 
 Installing the wheel with its dependencies resolved by pip into a new environment took
 2.6 minutes (38 s of CPU) and 1.2 GB on this project's 2-core machine, shared, with pip's
-cache warm; the whole test then took 8.6 minutes, against 2.5 in the default mode. By default the new environment therefore gets the dependencies of the
-environment running the tests, through a ``.pth`` file naming its site-packages: a ``.pth``
+cache warm; the whole test then took 8.6 minutes, against 2.5 in the default mode. By
+default the new environment therefore gets the dependencies of the environment running the
+tests, through a ``.pth`` file naming its site-packages: a ``.pth``
 file there is not processed (only those of a site directory are), so the editable install
 of the source tree (a ``.pth`` hook of its own) stays invisible, and ``offramp`` can only come
 from the wheel, installed with ``--no-deps``. The wheel's declared dependencies are checked
