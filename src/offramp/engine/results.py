@@ -30,7 +30,12 @@ TRAJECTORY_UNITS = {
     "defender_power": ("defender's effective fire (d_eff x D)", "thousand troops/month"),
     "invader_power": ("invader's effective fire (a x I)", "thousand troops/month"),
     "aid": ("patron aid index (1 = 2022-24 average)", "index"),
-    "casualties": ("cumulative military casualties, both sides", "persons"),
+    "casualties": ("cumulative military casualties (killed and wounded), both sides", "persons"),
+    "casualties_defender": (
+        "cumulative military casualties (killed and wounded), defender",
+        "persons",
+    ),
+    "settlement_pressure": ("pressure on the defender's government to settle", "index 0-1"),
 }
 
 

@@ -7,7 +7,8 @@ agent (``n x agents``):
 - :class:`Patronage`: price pressure, donor fatigue, aid, sanctions relief (patrons);
 - :class:`Public`: the citizens' demands and the month's protest (opinion, mobilization);
 - :class:`DealState`: what was offered, signed, ratified and is in force (negotiation);
-- :class:`Leader`: approval, legitimacy, removal, instability (leadership).
+- :class:`Leader`: approval, legitimacy, removal, instability, pressure to settle
+  (leadership).
 
 ``phase`` (war or ceasefire) belongs to the run as a whole. A step of the monthly loop reads
 the state and replaces the arrays it is responsible for; nothing else holds model state.
@@ -23,7 +24,7 @@ from numpy.typing import NDArray
 
 from offramp.engine.draws import Draws
 from offramp.engine.parameters import CompiledParameters
-from offramp.mechanisms import battlefield, epstein, opinion, patrons
+from offramp.mechanisms import battlefield, epstein, leadership, opinion, patrons
 
 WAR, CEASEFIRE = 0, 1
 
@@ -96,6 +97,10 @@ class Leader:
     removal_cause: NDArray[np.int8]  # 0 none, 1 hazard, 2 election
     instability_left: FloatArray
     months_instability: FloatArray
+    # the incumbent's highest approval so far (reset when a successor takes office)
+    peak_approval: FloatArray
+    # pressure on the government to settle, in [0, 1] (leadership.settlement_pressure)
+    pressure: FloatArray
 
 
 @dataclass
@@ -183,6 +188,13 @@ def initial_state(P: CompiledParameters, draws: Draws, spatial: Any = None) -> R
         removal_cause=np.zeros(n, dtype=np.int8),
         instability_left=np.zeros(n),
         months_instability=np.zeros(n),
+        peak_approval=approval.copy(),
+        pressure=leadership.settlement_pressure(
+            refusing=public.refusing,
+            approval=approval,
+            peak_approval=approval,
+            weariness_weight=P["leadership.pressure_weariness_weight"],
+        ),
     )
     return RunState(
         phase=np.full(n, WAR),

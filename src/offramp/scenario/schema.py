@@ -639,7 +639,61 @@ class Leadership(Section):
         le=1,
     )
     approval_reversion: float = parameter(
-        0.03, description="Monthly rate of reversion of approval.", unit="1/month", ge=0, le=1
+        0.03,
+        description="Monthly rate at which approval moves to its target (the rally decays).",
+        unit="1/month",
+        ge=0,
+        le=1,
+    )
+    casualty_sensitivity: float = parameter(
+        0.065,
+        description="Approval lost per unit of ln(1 + C/C0), C the defender's cumulative "
+        "military casualties (Mueller's casualty hypothesis).",
+        unit="share per ln(casualties)",
+        ge=0,
+        le=1,
+        source="Mueller 1973: support fell about 15 points per tenfold rise in casualties "
+        "(Korea, Vietnam): 0.15 / ln 10",
+    )
+    casualty_scale: float = parameter(
+        10000.0,
+        description="Cumulative defender casualties C0 at which the log casualty term starts "
+        "to bite.",
+        unit="persons",
+        gt=0,
+        le=1e7,
+    )
+    stalemate_sensitivity: float = parameter(
+        0.1,
+        description="Approval lost, at most, to a long stalemate (months without an "
+        "advance), the public no longer expecting success.",
+        unit="share",
+        ge=0,
+        le=1,
+        source="assumption; mechanism: Gelpi, Feaver & Reifler 2009 (success matters)",
+    )
+    stalemate_half_months: float = parameter(
+        12.0,
+        description="Months of stalemate at which half the stalemate erosion is reached.",
+        unit="months",
+        gt=0,
+        le=240,
+    )
+    loss_sensitivity: float = parameter(
+        1.0,
+        description="Approval lost per unit share of the best line's territory lost since.",
+        unit="share per share",
+        ge=0,
+        le=10,
+        source="assumption; mechanism: Gelpi, Feaver & Reifler 2009 (losing erodes support)",
+    )
+    pressure_weariness_weight: float = parameter(
+        0.5,
+        description="Weight of the public's willingness to concede (1 - refusing share) in "
+        "the settlement pressure; the rest is approval's relative fall from its peak.",
+        unit="share",
+        ge=0,
+        le=1,
     )
     base_hazard: float = parameter(
         0.001,
