@@ -181,21 +181,7 @@ def initial_state(P: CompiledParameters, draws: Draws, spatial: Any = None) -> R
         successor_decided=np.zeros(n, dtype=bool),
         repudiated_now=np.zeros(n, dtype=bool),
     )
-    leader = Leader(
-        approval=approval,
-        legitimacy=approval.copy(),
-        removed_month=none.copy(),
-        removal_cause=np.zeros(n, dtype=np.int8),
-        instability_left=np.zeros(n),
-        months_instability=np.zeros(n),
-        peak_approval=approval.copy(),
-        pressure=leadership.settlement_pressure(
-            refusing=public.refusing,
-            approval=approval,
-            peak_approval=approval,
-            weariness_weight=P["leadership.pressure_weariness_weight"],
-        ),
-    )
+    leader = _initial_leader(P, approval, public.refusing)
     return RunState(
         phase=np.full(n, WAR),
         front=front,
@@ -209,6 +195,26 @@ def initial_state(P: CompiledParameters, draws: Draws, spatial: Any = None) -> R
         public=public,
         deal=deal,
         leader=leader,
+    )
+
+
+def _initial_leader(P: CompiledParameters, approval: FloatArray, refusing: FloatArray) -> Leader:
+    """The leader at month 0: approval at its initial level, which is also its peak so far."""
+    n = P.n_runs
+    return Leader(
+        approval=approval,
+        legitimacy=approval.copy(),
+        removed_month=np.full(n, -1),
+        removal_cause=np.zeros(n, dtype=np.int8),
+        instability_left=np.zeros(n),
+        months_instability=np.zeros(n),
+        peak_approval=approval.copy(),
+        pressure=leadership.settlement_pressure(
+            refusing=refusing,
+            approval=approval,
+            peak_approval=approval,
+            weariness_weight=P["leadership.pressure_weariness_weight"],
+        ),
     )
 
 
