@@ -267,9 +267,10 @@ def _sign(
 def legitimacy_step(state: RunState, P: CompiledParameters, month: Month) -> None:
     """5. Approval moves to a target the war's costs pull down; legitimacy mixes in the deal's.
 
-    Casualties are sunk and stay in the target during a ceasefire (approval recovers only to
-    the baseline less what the war cost); stalemate and lost ground are news from a war
-    being fought and count only while it is (a frozen line is judged through the deal).
+    The rally lifts the target while the war is fought. Casualties are sunk and stay in the
+    target during a ceasefire (approval returns only to the baseline less what the war
+    cost); stalemate and lost ground are news from a war being fought and count only while
+    it is (a frozen line is judged through the deal).
     """
     leader, public = state.leader, state.public
     setback = leadership.setback_cost(
@@ -281,7 +282,7 @@ def legitimacy_step(state: RunState, P: CompiledParameters, month: Month) -> Non
         loss_sensitivity=P["leadership.loss_sensitivity"],
     )
     target = leadership.approval_target(
-        baseline=P["leadership.approval_baseline"],
+        baseline=P["leadership.approval_baseline"] + P["leadership.war_rally"] * state.at_war,
         casualty_loss=leadership.casualty_cost(
             casualties=state.front.casualties_defender,
             sensitivity=P["leadership.casualty_sensitivity"],

@@ -21,8 +21,9 @@ a *target* that the war's costs pull down (the wartime rally decays towards it):
 .. math::
 
     A' = A + \kappa\,(A^\dagger - A), \qquad
-    A^\dagger = \mathrm{clip}\big(\bar A - \beta_C \ln(1 + C / C_0)
-        - \beta_S \frac{m}{m + m_{1/2}} - \beta_L \frac{\max(0, x^+ - x)}{x^+},\ 0,\ 1\big).
+    A^\dagger = \mathrm{clip}\big(\bar A + \rho\,\mathbf 1[\text{war}] - \beta_C \ln(1 + C / C_0)
+        - \big(\beta_S \frac{m}{m + m_{1/2}} + \beta_L \frac{\max(0, x^+ - x)}{x^+}\big)
+        \mathbf 1[\text{war}],\ 0,\ 1\big).
 
 - *Casualties* (Mueller 1973, ch. 3): support for the wars in Korea and Vietnam fell with the
   logarithm of cumulative own casualties, by about 15 points for each tenfold rise, i.e.
@@ -35,10 +36,11 @@ a *target* that the war's costs pull down (the wartime rally decays towards it):
   saturating with half-erosion at :math:`m_{1/2}`; :math:`x^+ - x` is the ground lost since
   the best line :math:`x^+`. A gain resets :math:`m` to zero, so success lifts the target
   back (:func:`approval_target`).
-- *Rally decay* (Mueller 1973; Baker & Oneal 2001): the rally at the start (initial approval
-  above the target) decays geometrically at rate :math:`\kappa`.
+- *Rally* (Mueller 1973; Baker & Oneal 2001): while the war is fought the target is lifted
+  by :math:`\rho`; approval above the target decays geometrically at rate :math:`\kappa`,
+  and in a ceasefire approval returns towards :math:`\bar A` less the casualties' cost.
 
-With :math:`\beta_C = \beta_S = \beta_L = 0` this is the plain reversion to :math:`\bar A`.
+With :math:`\rho = \beta_C = \beta_S = \beta_L = 0` this is the plain reversion to :math:`\bar A`.
 A deal costs the signer an audience cost (ratification). After a deal, the election that
 martial law postponed is held; the incumbent loses when approval plus noise is below one half.
 

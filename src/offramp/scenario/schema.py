@@ -645,6 +645,15 @@ class Leadership(Section):
         ge=0,
         le=1,
     )
+    war_rally: float = parameter(
+        0.0,
+        description="Rally while the war is fought: added to the baseline approval reverts "
+        "to at war (the wartime level before costs is approval_baseline + war_rally).",
+        unit="share",
+        ge=0,
+        le=1,
+        source="assumption; Mueller 1973 and Baker & Oneal 2001 (rally round the flag)",
+    )
     casualty_sensitivity: float = parameter(
         0.065,
         description="Approval lost per unit of ln(1 + C/C0), C the defender's cumulative "
