@@ -28,6 +28,8 @@ TRAJECTORY_READERS: dict[str, Reader] = {
     "invader_power": lambda s, P: P["battlefield.invader_lethality"] * s.front.invader_force,
     "aid": lambda s, P: s.patrons.aid,
     "casualties": lambda s, P: s.front.casualties_defender + s.front.casualties_invader,
+    "casualties_defender": lambda s, P: s.front.casualties_defender,
+    "settlement_pressure": lambda s, P: s.leader.pressure,
 }
 
 

@@ -7,7 +7,8 @@ agent (``n x agents``):
 - :class:`Patronage`: price pressure, donor fatigue, aid, sanctions relief (patrons);
 - :class:`Public`: the citizens' demands and the month's protest (opinion, mobilization);
 - :class:`DealState`: what was offered, signed, ratified and is in force (negotiation);
-- :class:`Leader`: approval, legitimacy, removal, instability (leadership).
+- :class:`Leader`: approval, legitimacy, removal, instability, pressure to settle
+  (leadership).
 
 ``phase`` (war or ceasefire) belongs to the run as a whole. A step of the monthly loop reads
 the state and replaces the arrays it is responsible for; nothing else holds model state.
@@ -23,7 +24,7 @@ from numpy.typing import NDArray
 
 from offramp.engine.draws import Draws
 from offramp.engine.parameters import CompiledParameters
-from offramp.mechanisms import battlefield, epstein, opinion, patrons
+from offramp.mechanisms import battlefield, epstein, leadership, opinion, patrons
 
 WAR, CEASEFIRE = 0, 1
 
@@ -100,6 +101,10 @@ class Leader:
     removal_cause: NDArray[np.int8]  # 0 none, 1 hazard, 2 election
     instability_left: FloatArray
     months_instability: FloatArray
+    # the incumbent's highest approval so far (reset when a successor takes office)
+    peak_approval: FloatArray
+    # pressure on the government to settle, in [0, 1] (leadership.settlement_pressure)
+    pressure: FloatArray
 
 
 @dataclass
@@ -145,6 +150,7 @@ def initial_state(P: CompiledParameters, draws: Draws, spatial: Any = None) -> R
         casualties_defender=np.zeros(n),
         casualties_invader=np.zeros(n),
     )
+    public = _initial_public(P, draws, territory, spatial)
     return RunState(
         phase=np.full(n, WAR),
         front=front,
@@ -156,16 +162,9 @@ def initial_state(P: CompiledParameters, draws: Draws, spatial: Any = None) -> R
             relief=np.zeros(n),
             aid_cut=np.zeros(n),
         ),
-        public=_initial_public(P, draws, territory, spatial),
+        public=public,
         deal=_no_deal(n),
-        leader=Leader(
-            approval=approval,
-            legitimacy=approval.copy(),
-            removed_month=np.full(n, -1),
-            removal_cause=np.zeros(n, dtype=np.int8),
-            instability_left=np.zeros(n),
-            months_instability=np.zeros(n),
-        ),
+        leader=_initial_leader(P, approval, public.refusing),
     )
 
 
@@ -214,6 +213,26 @@ def _no_deal(n: int) -> DealState:
         resumed_by_repudiation=np.zeros(n, dtype=bool),
         successor_decided=np.zeros(n, dtype=bool),
         repudiated_now=np.zeros(n, dtype=bool),
+    )
+
+
+def _initial_leader(P: CompiledParameters, approval: FloatArray, refusing: FloatArray) -> Leader:
+    """The leader at month 0: approval at its initial level, which is also its peak so far."""
+    n = P.n_runs
+    return Leader(
+        approval=approval,
+        legitimacy=approval.copy(),
+        removed_month=np.full(n, -1),
+        removal_cause=np.zeros(n, dtype=np.int8),
+        instability_left=np.zeros(n),
+        months_instability=np.zeros(n),
+        peak_approval=approval.copy(),
+        pressure=leadership.settlement_pressure(
+            refusing=refusing,
+            approval=approval,
+            peak_approval=approval,
+            weariness_weight=P["leadership.pressure_weariness_weight"],
+        ),
     )
 
 

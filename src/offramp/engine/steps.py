@@ -280,7 +280,11 @@ def _government_signs(state: RunState, P: CompiledParameters, support: FloatArra
         noise_sd=P["ratification.referendum_noise"],
         parliament_bias=P["ratification.parliament_bias"],
     )
-    pressure = P["ratification.push_weight"] * P["policy.aid_cut_if_refused"] * state.patrons.aid
+    # pushed from outside (a patron's threatened aid cut) and from inside (weariness)
+    pressure = (
+        P["ratification.push_weight"] * P["policy.aid_cut_if_refused"] * state.patrons.aid
+        + P["ratification.pressure_weight"] * state.leader.pressure
+    )
     return ratification.government_signs(
         ratification_chance=chance,
         signing_confidence=P["ratification.signing_confidence"],
@@ -383,11 +387,34 @@ def defender_force_cap(state: RunState, P: CompiledParameters) -> FloatArray:
 
 
 def legitimacy_step(state: RunState, P: CompiledParameters, month: Month) -> None:
-    """5. Approval reverts to its baseline; legitimacy mixes it with the deal's."""
-    leader = state.leader
+    """5. Approval moves to a target the war's costs pull down; legitimacy mixes in the deal's.
+
+    The rally lifts the target while the war is fought. Casualties are sunk and stay in the
+    target during a ceasefire (approval returns only to the baseline less what the war
+    cost); stalemate and lost ground are news from a war being fought and count only while
+    it is (a frozen line is judged through the deal).
+    """
+    leader, public = state.leader, state.public
+    setback = leadership.setback_cost(
+        stalemate=public.stalemate,
+        best_territory=public.best_territory,
+        territory=state.front.territory,
+        stalemate_sensitivity=P["leadership.stalemate_sensitivity"],
+        stalemate_half_months=P["leadership.stalemate_half_months"],
+        loss_sensitivity=P["leadership.loss_sensitivity"],
+    )
+    target = leadership.approval_target(
+        baseline=P["leadership.approval_baseline"] + P["leadership.war_rally"] * state.at_war,
+        casualty_loss=leadership.casualty_cost(
+            casualties=state.front.casualties_defender,
+            sensitivity=P["leadership.casualty_sensitivity"],
+            scale=P["leadership.casualty_scale"],
+        ),
+        setback_loss=np.where(state.at_war, setback, 0.0),
+    )
     leader.approval = leadership.revert_approval(
         approval=leader.approval,
-        baseline=P["leadership.approval_baseline"],
+        baseline=target,
         reversion=P["leadership.approval_reversion"],
     )
     leader.legitimacy = leadership.legitimacy(
@@ -424,7 +451,8 @@ def mobilization_step(state: RunState, P: CompiledParameters, month: Month) -> N
 
 
 def leadership_step(state: RunState, P: CompiledParameters, month: Month) -> None:
-    """7. Removal by the hazard, the post-deal election, instability, repudiation."""
+    """7. Removal by the hazard, the post-deal election, instability, repudiation; then the
+    pressure to settle that next month's government feels."""
     leader, deal = state.leader, state.deal
     hazard = leadership.removal_hazard(
         protest=state.public.protest,
@@ -461,6 +489,15 @@ def leadership_step(state: RunState, P: CompiledParameters, month: Month) -> Non
         ousted, np.maximum(leader.instability_left, spell), leader.instability_left
     )
     leader.approval = np.where(removed, P["leadership.approval_baseline"], leader.approval)
+    leader.peak_approval = np.where(
+        removed, leader.approval, np.maximum(leader.peak_approval, leader.approval)
+    )
+    leader.pressure = leadership.settlement_pressure(
+        refusing=state.public.refusing,
+        approval=leader.approval,
+        peak_approval=leader.peak_approval,
+        weariness_weight=P["leadership.pressure_weariness_weight"],
+    )
     decides, deal.repudiated_now = leadership.successor_repudiates(
         removed=removed,
         deal_active=deal.active,

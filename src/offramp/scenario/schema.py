@@ -605,6 +605,17 @@ class Ratification(Section):
         ge=0,
         le=5,
     )
+    pressure_weight: float = parameter(
+        0.3,
+        description="How much the pressure to settle (leader.pressure: the public's weariness "
+        "and the leader's lost approval, 0-1) lowers the confidence the government needs "
+        "before it signs.",
+        unit="probability per unit of pressure",
+        ge=0,
+        le=2,
+        source="assumption; the realists' channel: costs mount, the public tires, a government "
+        "is pushed to settle (Gelpi, Feaver & Reifler 2009)",
+    )
     deal_weight_in_legitimacy: float = parameter(
         0.5,
         description="Weight of the deal's legitimacy in the government's legitimacy while a deal "
@@ -779,7 +790,70 @@ class Leadership(Section):
         le=1,
     )
     approval_reversion: float = parameter(
-        0.03, description="Monthly rate of reversion of approval.", unit="1/month", ge=0, le=1
+        0.03,
+        description="Monthly rate at which approval moves to its target (the rally decays).",
+        unit="1/month",
+        ge=0,
+        le=1,
+    )
+    war_rally: float = parameter(
+        0.0,
+        description="Rally while the war is fought: added to the baseline approval reverts "
+        "to at war (the wartime level before costs is approval_baseline + war_rally).",
+        unit="share",
+        ge=0,
+        le=1,
+        source="assumption; Mueller 1973 and Baker & Oneal 2001 (rally round the flag)",
+    )
+    casualty_sensitivity: float = parameter(
+        0.065,
+        description="Approval lost per unit of ln(1 + C/C0), C the defender's cumulative "
+        "military casualties (Mueller's casualty hypothesis).",
+        unit="share per ln(casualties)",
+        ge=0,
+        le=1,
+        source="Mueller 1973: support fell about 15 points per tenfold rise in casualties "
+        "(Korea, Vietnam): 0.15 / ln 10",
+    )
+    casualty_scale: float = parameter(
+        10000.0,
+        description="Cumulative defender casualties C0 at which the log casualty term starts "
+        "to bite.",
+        unit="persons",
+        gt=0,
+        le=1e7,
+    )
+    stalemate_sensitivity: float = parameter(
+        0.1,
+        description="Approval lost, at most, to a long stalemate (months without an "
+        "advance), the public no longer expecting success.",
+        unit="share",
+        ge=0,
+        le=1,
+        source="assumption; mechanism: Gelpi, Feaver & Reifler 2009 (success matters)",
+    )
+    stalemate_half_months: float = parameter(
+        12.0,
+        description="Months of stalemate at which half the stalemate erosion is reached.",
+        unit="months",
+        gt=0,
+        le=240,
+    )
+    loss_sensitivity: float = parameter(
+        1.0,
+        description="Approval lost per unit share of the best line's territory lost since.",
+        unit="share per share",
+        ge=0,
+        le=10,
+        source="assumption; mechanism: Gelpi, Feaver & Reifler 2009 (losing erodes support)",
+    )
+    pressure_weariness_weight: float = parameter(
+        0.5,
+        description="Weight of the public's willingness to concede (1 - refusing share) in "
+        "the settlement pressure; the rest is approval's relative fall from its peak.",
+        unit="share",
+        ge=0,
+        le=1,
     )
     base_hazard: float = parameter(
         0.001,
