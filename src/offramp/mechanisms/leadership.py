@@ -164,12 +164,12 @@ def settlement_pressure(
     ``R`` falls) and with approval's fall, and is 0 only when nobody would concede and
     approval is at its peak.
 
-    How it is meant to enter the defender's choice to sign: a government under pressure
-    accepts worse terms, so the pressure lowers the bar an offered deal must clear. With
-    the deal's public support ``S`` and the bar one half (or the ratification rule's), the
-    government signs when ``S + lambda pi >= 1/2``; equivalently, in Fearon's range the
-    defender's cost of war is raised by ``lambda pi`` (``lambda``, the weight of pressure,
-    is the caller's parameter). This function only computes ``pi``.
+    How it enters the defender's choice to sign: a government under pressure accepts worse
+    terms, so the pressure lowers the bar an offered deal must clear.
+    :func:`offramp.mechanisms.ratification.government_signs` lowers both its bars (the
+    expected chance of ratification and the approval floor) by ``lambda pi``, with
+    ``lambda`` the scenario's ``ratification.pressure_weight``. This function only computes
+    ``pi``.
     """
     r = np.clip(np.asarray(refusing, dtype=float), 0.0, 1.0)
     a = np.clip(np.asarray(approval, dtype=float), 0.0, 1.0)
