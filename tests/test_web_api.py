@@ -427,3 +427,16 @@ def test_windows_count_against_the_job_limit():
         second = client.post("/api/window", json=body)
         assert second.status_code == 429 and "limit" in second.json()["detail"]
         assert _wait(client, first.json()["job_id"])["status"] == "done"
+
+
+def test_polls_beyond_the_limit_are_429():
+    with TestClient(create_app(Limits(max_active_jobs=1))) as client:
+        body = {"deal": _bundled(), "runs": 5}
+        assert client.post("/api/poll", json=body).status_code == 200
+        client.app.state.polls.acquire()  # one poll being answered
+        try:
+            busy = client.post("/api/poll", json=body)
+        finally:
+            client.app.state.polls.release()
+        assert busy.status_code == 429 and "limit" in busy.json()["detail"]
+        assert client.post("/api/poll", json=body).status_code == 200

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -400,6 +401,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     )
     app.state.jobs = jobs
     app.state.limits = limits
+    # A poll answers at once (it is not a job), so as many may run at a time as jobs may.
+    app.state.polls = threading.BoundedSemaphore(limits.max_active_jobs)
 
     @app.get("/api/limits")
     def get_limits() -> dict[str, int]:
@@ -598,7 +601,16 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         month = body.month or scenario.meta.start
         _month(scenario, month, "month")
         seed = scenario.seed if body.seed is None else body.seed
-        return poll(scenario, month, deal, runs=body.runs, seed=seed).to_dict()
+        if not app.state.polls.acquire(blocking=False):
+            raise HTTPException(
+                status_code=429,
+                detail=f"the server is already answering {limits.max_active_jobs} poll(s), its "
+                "limit; ask again when one is answered",
+            )
+        try:
+            return poll(scenario, month, deal, runs=body.runs, seed=seed).to_dict()
+        finally:
+            app.state.polls.release()
 
     @app.post("/api/window", status_code=202)
     def start_window(body: Annotated[WindowBody, Body()]) -> dict[str, str]:
