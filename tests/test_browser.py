@@ -174,3 +174,68 @@ def test_report_of_the_bundled_scenario_renders_every_figure(browser, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
     assert errors == []
     page.close()
+
+
+def test_deal_builder_polls_an_edited_deal_and_draws_its_window(browser, dashboard):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    errors = _collect_errors(page)
+    page.goto(dashboard + "/")
+    page.locator("#deal-start option").first.wait_for(state="attached", timeout=30_000)
+    page.select_option("#deal-scenario", "ukraine-2025")
+    page.select_option("#deal-start", "european-plan-may-2025")
+    start = httpx.get(f"{dashboard}/api/deals", timeout=30).json()
+    bundled = next(d for d in start["deals"] if d["name"] == "european-plan-may-2025")
+    assert (
+        page.locator("#term-security-guarantees").input_value()
+        == (bundled["security"]["guarantees"])
+    )
+    # change two terms: Crimea and Sevastopol recognised, guarantees from Europe alone
+    page.select_option("#term-territory-recognized_de_jure", ["crimea", "sevastopol"])
+    page.select_option("#term-security-guarantees", "europe")
+    assert page.locator('.term.changed[data-path="security.guarantees"]').count() == 1
+    page.fill("#poll-month", "2026-06")
+    page.fill("#deal-runs", "60")
+    page.fill("#window-step", "6")
+
+    with page.expect_request("**/api/poll") as sent:
+        page.click("#evaluate")
+    body = json.loads(sent.value.post_data)
+    assert body["deal"]["territory"]["recognized_de_jure"] == ["crimea", "sevastopol"]
+    assert body["deal"]["security"]["guarantees"] == "europe"
+    assert body["deal"]["economy"] == bundled["economy"]
+    assert body["deal"]["name"] == "european-plan-may-2025-edited"
+    assert body["month"] == "2026-06" and body["runs"] == 60
+
+    page.wait_for_selector("#poll-table tr[data-key=accept]", timeout=120_000)
+    page.wait_for_selector("body[data-window]", timeout=180_000)
+    for chart in ("chart-window-chances", "chart-window-territory"):
+        page.wait_for_selector(f"#{chart} .main-svg", timeout=30_000)
+        box = page.locator(f"#{chart}").bounding_box()
+        assert box["width"] > 100 and box["height"] > 100, chart
+
+    # the page's numbers are the API's: the same poll asked again, and the window's job
+    expected = httpx.post(f"{dashboard}/api/poll", json=body, timeout=120).json()
+    assert expected["deal"] == "european-plan-may-2025-edited"
+    for key in ("accept", "reject", "undecided"):
+        row = page.locator(f"#poll-table tr[data-key={key}]")
+        assert json.loads(row.get_attribute("data-value")) == expected[key]
+        assert row.locator("td.median").inner_text() == f"{100 * expected[key]['median']:.1f}%"
+    shares = sum(expected[key]["median"] for key in ("accept", "reject", "undecided"))
+    assert shares == pytest.approx(1.0, abs=0.05)
+    job_id = page.locator("body").get_attribute("data-window")
+    job = httpx.get(f"{dashboard}/api/jobs/{job_id}", timeout=30).json()
+    assert job["kind"] == "window" and job["status"] == "done"
+    assert job["request"]["deal"] == body["deal"] and job["request"]["step"] == 6
+    offers = job["window"]["offers"]
+    drawn = page.evaluate(
+        "() => document.getElementById('chart-window-chances').data"
+        ".map(trace => ({x: trace.x, y: trace.y}))"
+    )
+    assert drawn[0]["x"] == [offer["offer_month"] for offer in offers]
+    assert drawn[0]["y"] == pytest.approx([100 * offer["p_signed"] for offer in offers])
+    assert drawn[2]["y"] == pytest.approx([100 * offer["p_in_force"] for offer in offers])
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#deal-builder").screenshot(path=str(ARTIFACTS / "deal_builder.png"))
+    assert errors == []
+    page.close()

@@ -208,3 +208,118 @@ def test_parameter_rows_range_text():
     info = ParameterInfo("a.b", "a", "b", 1.0, False, "", "", "", 0.0, None, None, 1.0)
     assert info.range_text == "≥ 0, < 1"
     assert (info.lower, info.upper) == (0.0, 1.0)
+
+
+# --- the deals on the table, and the window ------------------------------------------------
+
+
+def test_deals_section_shows_each_deal_policys_terms(report_html, study):
+    from offramp.report.study_report import policy_deal, term_texts
+
+    assert 'id="deals"' in report_html
+    for name in study.results:
+        deal = policy_deal(study.scenario, study.scenario.policy(name))
+        if deal is None:
+            continue
+        assert f"{escape(name)} ({escape(deal.name)})" in report_html
+        for text in term_texts(deal).values():
+            assert escape(text) in report_html, (name, text)
+    guaranteed = study.scenario.deal(study.scenario.policy("land-for-peace+guarantees").deal)
+    assert "guarantees: europe+us" in term_texts(guaranteed)["security"]
+
+
+def test_report_polls_each_deal_at_the_start_and_the_first_offer(study, report_html):
+    from offramp.analysis.negotiation import poll
+    from offramp.report.study_report import POLL_RUNS, deal_polls, policy_deal
+
+    polls = deal_polls(study)
+    scenario = study.scenario
+    assert set(polls) == {n for n in study.results if scenario.policy(n).offers_deal}
+    armistice = scenario.policy("armistice")
+    (start, start_poll), (first, first_poll) = polls["armistice"]
+    assert start == f"{scenario.meta.start} (start)" and first.endswith("(first offer)")
+    expected = poll(
+        scenario, first_poll.month, policy_deal(scenario, armistice), POLL_RUNS, study.seed
+    )
+    assert first_poll.shares == expected.shares
+    assert first_poll.month == "2022-08"  # deal_month 1 of a start in 2022-07
+    share = first_poll.shares["accept"]
+    cell = f"{100 * share['median']:.0f}% [{100 * share['p05']:.0f}, {100 * share['p95']:.0f}]"
+    assert cell in report_html
+
+
+def test_resumption_causes_are_the_summarys(study, report_html):
+    from offramp.outcomes import RESUMPTION_CAUSES
+
+    assert "Why the ceasefires that ended ended" in report_html
+    for label in RESUMPTION_CAUSES.values():
+        assert escape(f"{label}, % of resumptions") in report_html
+    summary = study.summary()
+    assert summary["fight-on"]["resumption_causes"] is None
+    for name, row in summary.items():
+        causes = row["resumption_causes"]
+        if causes is None or not causes["resumptions"]:
+            continue
+        outcomes = study.results[name].outcomes
+        assert causes["resumptions"] == int(outcomes["war_resumed"].sum())
+        assert causes["repudiation"] == pytest.approx(
+            outcomes["resumed_by_repudiation"].sum() / causes["resumptions"]
+        )
+        assert sum(causes[c] for c in RESUMPTION_CAUSES) == pytest.approx(1.0)
+
+
+def _window_of(offers: list[tuple[float, float | None]]) -> dict:
+    return {
+        "deal": "a-deal",
+        "runs": 10,
+        "seed": 1,
+        "horizon": 24,
+        "offers": [
+            {
+                "offer_month": f"2023-{i + 1:02d}",
+                "p_signed": signed,
+                "p_ratified": signed / 2,
+                "p_in_force": signed / 2,
+                "p_war_resumed_60m": resumed,
+                "territory_at_horizon": {"median": 0.7 + 0.01 * i},
+                "territory_fight_on": {"median": 0.7},
+            }
+            for i, (signed, resumed) in enumerate(offers)
+        ],
+    }
+
+
+def test_window_figure_draws_the_windows_numbers():
+    from offramp.report.figures import deal_window
+
+    window = _window_of([(0.0, None), (0.4, 0.25), (0.8, 0.5)])
+    figure = deal_window(window, "2023-01")
+    chances, land = figure.figure.get_axes()
+    lines = {line.get_label(): line.get_ydata() for line in chances.get_lines()}
+    assert list(lines["deal signed"]) == pytest.approx([0, 40, 80])
+    resumed = lines["war resumed within 60 months (of those in force)"]
+    assert np.isnan(resumed[0]) and list(resumed[1:]) == pytest.approx([25, 50])
+    territory = [line.get_ydata() for line in land.get_lines()]
+    assert list(territory[0]) == pytest.approx([70, 71, 72])
+    assert list(territory[1]) == pytest.approx([70, 70, 70])
+    assert [t.get_text() for t in chances.get_xticklabels()] == ["2023-01", "2023-02", "2023-03"]
+    assert chances.get_xlabel() and chances.get_ylabel() and land.get_ylabel()
+    assert "a-deal" in figure.title and len(figure.caption) > 80
+
+
+def test_report_with_a_window_has_a_fifth_figure(study):
+    text, figures = study_report(study, window=_window_of([(0.5, 0.1)]), poll_runs=20)
+    assert [f.name for f in figures][-1] == "deal_window"
+    assert text.count('<figure class="chart"') == 5 and "Figure 5. When could" in text
+
+
+def test_cli_report_window_adds_the_window_figure(tmp_path):
+    out = tmp_path / "report.html"
+    args = ["report", "--runs", "20", "--horizon", "12", "--out", str(out)]
+    window = ["--window", "freeze-without-recognition", "--window-months", "0:6:3"]
+    result = runner.invoke(app, [*args, *window, "--window-runs", "10"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert 'id="figure-deal_window"' in text and "freeze-without-recognition" in text
+    bad = runner.invoke(app, [*args, "--window", "no-such-deal"])
+    assert bad.exit_code == 2 and "bundled deals" in bad.output and "Traceback" not in bad.output

@@ -195,9 +195,13 @@ def test_openapi_spec_documents_the_api(client):
         "/api/jobs/{job_id}/outcomes.csv",
         "/api/jobs/{job_id}/outcomes.parquet",
         "/api/jobs/{job_id}/report.html",
+        "/api/deals",
+        "/api/poll",
+        "/api/window",
     ):
         assert path in spec["paths"], path
-    assert "JobBody" in spec["components"]["schemas"]
+    for body in ("JobBody", "PollBody", "WindowBody"):
+        assert body in spec["components"]["schemas"], body
 
 
 def test_page_and_scripts_are_served_from_the_package(client):
@@ -246,3 +250,193 @@ def test_the_registry_is_served_with_the_summary_columns(client):
     job = _run(client)
     for column in served["summary_columns"]:
         assert column["key"] in job["summary"]["armistice"]
+
+
+# --- the deal builder: deals, poll, window -------------------------------------------------
+
+
+def _bundled(name: str = "european-plan-may-2025") -> dict:
+    from offramp.scenario.deal import load_deal
+
+    return load_deal(name).model_dump(mode="json")
+
+
+def test_deals_lists_the_bundled_deals_and_the_schemas_vocabulary(client):
+    from offramp.scenario.deal import (
+        GUARANTEES,
+        RATIFICATION,
+        SANCTIONS,
+        Deal,
+        bundled_deals,
+        deal_from_mapping,
+    )
+
+    served = client.get("/api/deals").json()
+    assert [d["name"] for d in served["deals"]] == list(bundled_deals())
+    for table in served["deals"]:
+        assert deal_from_mapping(table).model_dump(mode="json") == table
+    terms = {t["path"]: t for t in served["vocabulary"]}
+    groups = ("territory", "security", "economy", "politics", "process")
+    expected = {
+        f"{group}.{name}"
+        for group in groups
+        for name in Deal.model_fields[group].annotation.model_fields
+    }
+    assert set(terms) == expected
+    assert terms["security.guarantees"]["allowed"] == list(GUARANTEES)
+    assert terms["economy.sanctions"]["allowed"] == list(SANCTIONS)
+    assert terms["process.ratification"]["allowed"] == list(RATIFICATION)
+    assert "all-occupied" in terms["territory.recognized_de_jure"]["allowed"]
+    # a withdrawal only from what the defender holds: Crimea and Sevastopol are not offered
+    withdraw = terms["territory.withdraw_from"]
+    assert withdraw["kind"] == "areas" and "donetsk" in withdraw["allowed"]
+    assert "crimea" not in withdraw["allowed"] and "sevastopol" not in withdraw["allowed"]
+    assert terms["security.army_cap"]["minimum"] == 0
+    days = terms["process.ceasefire_days_before_vote"]
+    assert (days["kind"], days["minimum"], days["maximum"]) == ("integer", 0, 3650)
+    assert terms["politics.eu_path"]["kind"] == "bool" and terms["politics.eu_path"]["default"]
+
+
+def test_poll_answers_as_the_analysis_does(client):
+    from offramp.analysis.negotiation import poll
+    from offramp.scenario.deal import deal_from_mapping
+
+    deal = _bundled()
+    deal["security"]["guarantees"] = "europe"
+    body = {"scenario": "ukraine-2025", "deal": deal, "month": "2025-09", "runs": 30, "seed": 3}
+    response = client.post("/api/poll", json=body)
+    assert response.status_code == 200, response.text
+    expected = poll(
+        load_scenario("ukraine-2025"), "2025-09", deal_from_mapping(deal), runs=30, seed=3
+    ).to_dict()
+    assert response.json() == expected
+    for key in ("accept", "reject", "undecided"):
+        assert 0 <= expected[key]["p05"] <= expected[key]["median"] <= expected[key]["p95"] <= 1
+
+
+def test_window_runs_as_a_job_with_progress_and_equals_the_analysis(client):
+    from offramp.analysis.negotiation import window
+    from offramp.scenario.deal import deal_from_mapping
+
+    deal = _bundled("freeze-without-recognition")
+    body = {"deal": deal, "first": "2025-09", "last": "2026-09", "step": 6, "runs": 20}
+    response = client.post("/api/window", json={**body, "horizon": 24, "seed": 2})
+    assert response.status_code == 202, response.text
+    job = _wait(client, response.json()["job_id"])
+    assert job["kind"] == "window" and job["status"] == "done" and job["progress"] == 1.0
+    assert job["offers_done"] == ["fight-on", "2025-09", "2026-03", "2026-09"]
+    assert job["request"]["offer_months"] == ["2025-09", "2026-03", "2026-09"]
+    expected = window(
+        load_scenario("ukraine-2025"),
+        deal_from_mapping(deal),
+        [3, 9, 15],
+        runs=20,
+        seed=2,
+        horizon=24,
+    )
+    assert job["window"] == expected
+    # a window is not a study: the study downloads say so
+    assert client.get(f"/api/jobs/{job['job_id']}/charts").status_code == 409
+
+
+def test_an_edited_deal_is_simulated_as_sent_not_as_the_scenarios_namesake(client):
+    from offramp.analysis.negotiation import window
+    from offramp.scenario.deal import deal_from_mapping
+
+    ukraine = load_scenario("ukraine-2022")
+    table = ukraine.deals[0]  # cession-with-guarantees, ratified by referendum
+    edited = {**table, "process": {"ratification": "decree"}}
+    body = {"scenario": "ukraine-2022", "first": "2024-01", "last": "2024-01", "runs": 40}
+    plain = _wait(client, client.post("/api/window", json={**body, "deal": table}).json()["job_id"])
+    moved = _wait(
+        client, client.post("/api/window", json={**body, "deal": edited}).json()["job_id"]
+    )
+    assert plain["window"]["deal"] == moved["window"]["deal"] == table["name"]
+    alone = ukraine.model_copy(update={"deals": []})
+    expected = window(alone, deal_from_mapping(edited), [18], runs=40, seed=ukraine.seed)
+    assert moved["window"]["offers"] == expected["offers"]
+    assert moved["window"]["offers"][0]["p_ratified"] > plain["window"]["offers"][0]["p_ratified"]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "change", "location", "words"),
+    [
+        ("poll", {"security": {"army_cap": -5}}, ("deal", "security", "army_cap"), "at least 0"),
+        (
+            "poll",
+            {"territory": {"withdraw_from": ["crimea"]}},
+            ("deal", "territory", "withdraw_from", 0),
+            "holds none of crimea",
+        ),
+        (
+            "poll",
+            {"security": {"guarantee": "none"}},
+            ("deal", "security", "guarantee"),
+            "unknown term",
+        ),
+        (
+            "window",
+            {"economy": {"sanctions": "doubled"}},
+            ("deal", "economy", "sanctions"),
+            "kept",
+        ),
+        ("window", {"name": "../etc/passwd"}, ("deal", "name"), "pattern"),
+    ],
+)
+def test_a_bad_term_is_422_naming_the_field(client, endpoint, change, location, words):
+    deal = _bundled()
+    for key, value in change.items():
+        deal[key] = {**deal[key], **value} if isinstance(value, dict) else value
+    message = _field_error(client.post(f"/api/{endpoint}", json={"deal": deal}), *location)
+    assert words in message
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body", "location", "words"),
+    [
+        ("poll", {"runs": 1001}, ("runs",), "at most 1000"),
+        ("poll", {"month": "2025-13"}, ("month",), "pattern"),
+        ("poll", {"month": "2020-01"}, ("month",), "before the scenario's start"),
+        ("poll", {"month": "2040-01"}, ("month",), "at most 120 months"),
+        ("poll", {"scenario": "../ukraine-2025.toml"}, ("scenario",), "unknown scenario"),
+        ("poll", {"deal": "european-plan-may-2025"}, ("deal",), "valid dictionary"),
+        ("poll", {"colour": "red"}, ("colour",), "Extra inputs"),
+        ("window", {"runs": 1001}, ("runs",), "at most 1000"),
+        ("window", {"horizon": 121}, ("horizon",), "at most 120"),
+        ("window", {"first": "2026-01", "last": "2025-12"}, ("last",), "not be before"),
+        ("window", {"horizon": 12, "last": "2026-06"}, ("last",), "within the horizon"),
+        ("window", {"step": 1, "last": "2029-06"}, ("step",), "at most 25"),
+        ("window", {"step": 0}, ("step",), "greater than or equal to 1"),
+        ("window", {"scenario": "/etc/passwd"}, ("scenario",), "unknown scenario"),
+    ],
+)
+def test_bad_poll_and_window_requests_are_422_naming_the_field(
+    client, endpoint, body, location, words
+):
+    message = _field_error(
+        client.post(f"/api/{endpoint}", json={"deal": _bundled(), **body}), *location
+    )
+    assert words in message
+
+
+def test_windows_count_against_the_job_limit():
+    with TestClient(create_app(Limits(max_active_jobs=1))) as client:
+        body = {"deal": _bundled(), "runs": 300, "step": 1, "last": "2026-06"}
+        first = client.post("/api/window", json=body)
+        assert first.status_code == 202
+        second = client.post("/api/window", json=body)
+        assert second.status_code == 429 and "limit" in second.json()["detail"]
+        assert _wait(client, first.json()["job_id"])["status"] == "done"
+
+
+def test_polls_beyond_the_limit_are_429():
+    with TestClient(create_app(Limits(max_active_jobs=1))) as client:
+        body = {"deal": _bundled(), "runs": 5}
+        assert client.post("/api/poll", json=body).status_code == 200
+        client.app.state.polls.acquire()  # one poll being answered
+        try:
+            busy = client.post("/api/poll", json=body)
+        finally:
+            client.app.state.polls.release()
+        assert busy.status_code == 429 and "limit" in busy.json()["detail"]
+        assert client.post("/api/poll", json=body).status_code == 200

@@ -372,6 +372,13 @@ OUTCOMES: dict[str, Outcome] = _registry(
     ]
 )
 
+# Why a ceasefire ended (``offramp.analysis.summary.resumption_causes``): one label each.
+RESUMPTION_CAUSES: dict[str, str] = {
+    "invader": "the invader resumed the war",
+    "repudiation": "a successor repudiated the deal",
+    "rejected_vote": "the vote after the ceasefire rejected the deal",
+}
+
 TRAJECTORIES: dict[str, TrajectoryVariable] = {
     variable.name: variable
     for variable in [
@@ -547,6 +554,7 @@ def registry_dict() -> dict[str, Any]:
         "outcomes": [entry.to_dict() for entry in OUTCOMES.values()],
         "trajectories": [variable.to_dict() for variable in TRAJECTORIES.values()],
         "summary_columns": [column.to_dict() for column in summary_columns()],
+        "resumption_causes": dict(RESUMPTION_CAUSES),
     }
 
 

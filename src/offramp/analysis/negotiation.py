@@ -16,6 +16,7 @@ noise between draws.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,17 +131,24 @@ def window(
     runs: int = 500,
     seed: int | None = None,
     horizon: int | None = None,
+    on_offer_done: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """For each offer month, what becomes of the deal offered once then (see the module)."""
+    """For each offer month, what becomes of the deal offered once then (see the module).
+
+    ``on_offer_done`` is called with "fight-on" after the baseline and with each offer
+    month (YYYY-MM) as it is done (the dashboard's progress). A scenario's own deal of the
+    same name as ``deal`` is set aside, so an edited deal is simulated as given.
+    """
     from offramp.engine.simulate import simulate
 
     seed = scenario.seed if seed is None else seed
     horizon = scenario.horizon_months if horizon is None else horizon
-    with_deal = scenario.model_copy(
-        update={"deals": [*scenario.deals, deal.model_dump(mode="json")]}
-    )
+    others = [table for table in scenario.deals if table.get("name") != deal.name]
+    with_deal = scenario.model_copy(update={"deals": [deal.model_dump(mode="json"), *others]})
     baseline = simulate(with_deal, fighting_on(scenario), runs=runs, seed=seed, horizon=horizon)
     fight_on = float(np.median(baseline.outcomes["territory_at_horizon"]))
+    if on_offer_done is not None:
+        on_offer_done("fight-on")
     offers = []
     for m in offer_months:
         policy = Policy(name="offer", kind="deal", deal=deal.name, deal_month=m)
@@ -160,12 +168,19 @@ def window(
                 "territory_fight_on": {"median": fight_on},
             }
         )
+        if on_offer_done is not None:
+            on_offer_done(offers[-1]["offer_month"])
     return {"deal": deal.name, "runs": runs, "seed": seed, "horizon": horizon, "offers": offers}
 
 
 def _median_or_none(values: Any) -> float | None:
     finite = values.dropna()
     return float(finite.median()) if len(finite) else None
+
+
+def calendar_month(start: str, months: int) -> str:
+    """The calendar month (YYYY-MM) ``months`` after ``start``."""
+    return _calendar(start, months)
 
 
 def _calendar(start: str, months: int) -> str:

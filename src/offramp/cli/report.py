@@ -45,6 +45,30 @@ def report(
         int | None,
         typer.Option("--horizon", min=1, max=600, help="Months (default: the scenario's)."),
     ] = None,
+    window: Annotated[
+        str | None,
+        typer.Option(
+            "--window",
+            help="Add the window figure of this deal (a bundled deal, a scenario's deal or a "
+            "file): one offer at each month, as `offramp window`.",
+        ),
+    ] = None,
+    window_months: Annotated[
+        str | None,
+        typer.Option(
+            "--window-months",
+            help="Offer months of the window, FROM:TO:STEP (as `offramp window --months`).",
+        ),
+    ] = None,
+    window_runs: Annotated[
+        int,
+        typer.Option(
+            "--window-runs",
+            min=1,
+            max=100_000,
+            help="Runs of each offer month of the window (it simulates one study per month).",
+        ),
+    ] = 200,
 ) -> None:
     """Write an HTML report (fan charts, outcome distributions, survival of the peace,
     protest and removal, assumptions with sources, manifest) that opens offline."""
@@ -53,7 +77,8 @@ def report(
 
     try:
         with fail_on_user_error():
-            written = _write(source, out, assumptions, figures, runs, seed, horizon)
+            deal_window = (window, window_months, window_runs) if window else None
+            written = _write(source, out, assumptions, figures, runs, seed, horizon, deal_window)
     except UnknownAssumptionsError as error:
         typer.echo(f"error: --assumptions: {error}", err=True)
         raise typer.Exit(EXIT_USER_ERROR) from None
@@ -73,6 +98,7 @@ def _write(
     runs: int | None,
     seed: int | None,
     horizon: int | None,
+    deal_window: tuple[str, str | None, int] | None = None,
 ) -> list[Path]:
     from offramp.cli.progress import policy_progress
     from offramp.report import write_study_report
@@ -83,8 +109,21 @@ def _write(
     if Path(source).is_dir():
         from offramp.report.exploration import write_exploration_report
 
+        if deal_window is not None:
+            from offramp.scenario.loading import Problem, ScenarioError
+
+            message = "a window needs a scenario, not an exploration directory"
+            raise ScenarioError("--window", [Problem("--window", deal_window[0], message)])
         return write_exploration_report(Path(source), out, figures)
     scenario = apply_named_assumptions(load_scenario(source), assumptions)
+    chosen = None
+    if deal_window is not None:
+        # the deal and the months are checked before the study runs, so a typo fails fast
+        from offramp.analysis.negotiation import resolve_deal
+        from offramp.cli.negotiation import _offer_months
+
+        name, months_text, window_runs = deal_window
+        chosen = (resolve_deal(scenario, name), _offer_months(scenario, months_text))
     with policy_progress(len(scenario.policies), enabled=sys.stderr.isatty()) as advance:
         study = run_study(
             scenario,
@@ -94,7 +133,21 @@ def _write(
             assumptions=assumptions,
             on_policy_done=advance,
         )
-    return write_study_report(study, out, figures)
+    window = None
+    if chosen is not None:
+        from offramp.analysis.negotiation import window as offer_window
+
+        deal, months = chosen
+        months = [m for m in months if m < study.horizon] or months  # offers after it: moot
+        window = offer_window(
+            scenario,
+            deal,
+            months,
+            runs=deal_window[2],
+            seed=study.seed,
+            horizon=study.horizon,
+        )
+    return write_study_report(study, out, figures, window=window)
 
 
 def register(app: typer.Typer) -> None:

@@ -355,6 +355,66 @@ def protest_and_removal(study: Study) -> ReportFigure:
     )
 
 
+# The window's probabilities: (key of an offer in analysis.negotiation.window, label, style).
+WINDOW_LINES = (
+    ("p_signed", OUTCOMES["deal_signed"].label, "o-"),
+    ("p_ratified", OUTCOMES["deal_ratified"].label, "s-"),
+    ("p_in_force", "deal in force (a ceasefire took effect)", "^-"),
+    ("p_war_resumed_60m", OUTCOMES["war_resumed_60m"].label + " (of those in force)", "x--"),
+)
+
+
+def deal_window(window: Mapping[str, Any], start: str) -> ReportFigure:
+    """When could a deal pass, and would it hold: one offer at each month, side by side.
+
+    Parameters
+    ----------
+    window
+        :func:`offramp.analysis.negotiation.window`'s result (``deal``, ``runs``,
+        ``horizon`` and ``offers``, each with ``offer_month``, ``p_signed``, ``p_ratified``,
+        ``p_in_force``, ``p_war_resumed_60m`` (None when never in force),
+        ``territory_at_horizon`` and ``territory_fight_on`` medians).
+    start
+        The scenario's first month (YYYY-MM), for the caption.
+    """
+    offers = list(window["offers"])
+    months = [offer["offer_month"] for offer in offers]
+    x = np.arange(len(months))
+    figure = new_figure(11.0, 4.2)
+    chance_ax, land_ax = figure.subplots(1, 2)
+    for key, label, style in WINDOW_LINES:
+        values = [np.nan if offer[key] is None else PERCENT * offer[key] for offer in offers]
+        chance_ax.plot(x, values, style, label=label, markersize=5)
+    chance_ax.set_ylim(-2, 102)
+    chance_ax.set_ylabel("share of runs, %")
+    chance_ax.legend(fontsize=8, frameon=False, loc="upper left")
+    deal_line = [PERCENT * offer["territory_at_horizon"]["median"] for offer in offers]
+    fight_line = [PERCENT * offer["territory_fight_on"]["median"] for offer in offers]
+    land_ax.plot(x, deal_line, "o-", label=f"offer '{window['deal']}' in this month")
+    land_ax.plot(x, fight_line, "k--", label="fight on (no offer)")
+    land_ax.set_ylabel(f"{OUTCOMES['territory_at_horizon'].label}, median, %")
+    land_ax.legend(fontsize=8, frameon=False, loc="best")
+    step = max(1, int(np.ceil(len(months) / 8)))
+    for ax in (chance_ax, land_ax):
+        ax.set_xticks(x[::step], months[::step], rotation=45, ha="right", fontsize=8)
+        ax.set_xlabel("month of the offer")
+        ax.grid(alpha=0.3)
+    return ReportFigure(
+        name="deal_window",
+        title=f"When could '{window['deal']}' pass, and would it hold?",
+        caption=(
+            f"The deal '{window['deal']}' offered once, at each month shown (from the scenario's "
+            f"start, {start}), on the same {window['runs']} runs over {window['horizon']} "
+            "months (analysis.negotiation.window). Left: share of runs in which the deal was "
+            "signed, ratified and in force, and, among the runs in which it took effect, the "
+            "share in which war resumed within 60 months (no point where it never took effect). "
+            "Right: median territory held at the horizon when the deal is offered in that month, "
+            "against fighting on."
+        ),
+        figure=figure,
+    )
+
+
 def study_figures(study: Study) -> list[ReportFigure]:
     """Every figure of a study's report, in reading order."""
     return [

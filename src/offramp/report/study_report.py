@@ -1,18 +1,40 @@
-"""The HTML report of a study: the policies side by side, in figures a reader can look at."""
+"""The HTML report of a study: the policies side by side, in figures a reader can look at.
+
+For the deal policies it also shows each deal's terms, the modelled public's answer to it
+(:func:`offramp.analysis.negotiation.poll`, at the scenario's start and at the first offer),
+and why the ceasefires that ended ended (:func:`offramp.analysis.summary.resumption_causes`,
+the summary's ``resumption_causes``); with a window (:func:`offramp.analysis.negotiation.
+window`'s dict) it draws the window figure. It computes none of these numbers itself.
+"""
 
 from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from offramp.report import html
 from offramp.report.assumptions import assumption_set_description
-from offramp.report.figures import ReportFigure, study_figures
+from offramp.report.figures import ReportFigure, deal_window, study_figures
 from offramp.report.parameters import policy_parameters, scenario_parameters
 
 if TYPE_CHECKING:
+    from offramp.analysis.negotiation import PollResult
+    from offramp.scenario.deal import Deal
+    from offramp.scenario.schema import Policy, Scenario
     from offramp.study import Study
+
+#: Runs of each poll in the report: the answer's interval is over runs, and 200 keep the
+#: report's polls to seconds (a poll simulates the fighting-on runs up to its month).
+POLL_RUNS = 200
+
+POLL_ANSWERS = {
+    "accept": "acceptable",
+    "reject": "completely unacceptable",
+    "undecided": "hard to say",
+}
+
+TERM_GROUPS = ("territory", "security", "economy", "politics", "process")
 
 
 def policy_table(study: Study) -> str:
@@ -40,13 +62,174 @@ def policy_table(study: Study) -> str:
     return html.table(header, rows, numeric_from=3)
 
 
-def study_report(study: Study) -> tuple[str, list[ReportFigure]]:
+def policy_deal(scenario: Scenario, policy: Policy) -> Deal | None:
+    """The deal ``policy`` offers, in the deal vocabulary (None for fighting on)."""
+    from offramp.engine.deal_terms import implied_deal
+
+    if not policy.offers_deal:
+        return None
+    if policy.kind == "deal":
+        assert policy.deal is not None
+        return scenario.deal(policy.deal)
+    implied = implied_deal(scenario, policy)
+    return implied.model_copy(update={"source": f"the policy's own kind ({policy.kind})"})
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def term_texts(deal: Deal) -> dict[str, str]:
+    """Each group of a deal's terms in words, and its source: the rows of the terms table."""
+    territory, security = deal.territory, deal.security
+    recognised = ", ".join(territory.recognized_de_jure) or "none"
+    cap = f"{security.army_cap:g} thousand" if security.army_cap > 0 else "none"
+    days = deal.process.ceasefire_days_before_vote
+    return {
+        "territory": f"line: {territory.line}; recognised de jure: {recognised}"
+        + (f" (by the {territory.recognized_by})" if territory.recognized_de_jure else "")
+        + f"; withdraw from: {', '.join(territory.withdraw_from) or 'nothing'}",
+        "security": f"guarantees: {security.guarantees}; foreign troops: "
+        f"{_yes(security.foreign_troops)}; army cap: {cap}; NATO: {security.nato}; "
+        f"weapons limits: {_yes(security.weapons_limits)}",
+        "economy": f"sanctions: {deal.economy.sanctions}",
+        "politics": f"EU path: {_yes(deal.politics.eu_path)}; official status of the "
+        f"invader's language: {_yes(deal.politics.language_status)}",
+        "process": f"ratification: {deal.process.ratification}; ceasefire before the vote: "
+        + (f"{days} days" if days else "none (the vote comes first)"),
+        "source": deal.source or "(none given)",
+    }
+
+
+def deal_terms_table(deals: dict[str, Deal]) -> str:
+    """One column per deal policy, one row per group of terms (and the source)."""
+    texts = {name: term_texts(deal) for name, deal in deals.items()}
+    header = ("terms", *(f"{name} ({deal.name})" for name, deal in deals.items()))
+    rows = [
+        (group, *(escape(texts[name][group]) for name in deals))
+        for group in (*TERM_GROUPS, "source")
+    ]
+    return html.table(header, rows, numeric_from=len(header))
+
+
+def _share_text(stats: dict[str, float]) -> str:
+    return f"{100 * stats['median']:.0f}% [{100 * stats['p05']:.0f}, {100 * stats['p95']:.0f}]"
+
+
+def deal_polls(study: Study, runs: int = POLL_RUNS) -> dict[str, list[tuple[str, PollResult]]]:
+    """Per deal policy, the poll of its deal at the scenario's start and at its first offer
+    (one poll if they are the same month), each with what the month is."""
+    from offramp.analysis.negotiation import calendar_month, poll
+
+    scenario = study.scenario
+    start = scenario.meta.start
+    polls: dict[str, list[tuple[str, PollResult]]] = {}
+    for name in study.results:
+        policy = scenario.policy(name)
+        deal = policy_deal(scenario, policy)
+        if deal is None:
+            continue
+        first = calendar_month(start, min(policy.first_offer(start), study.horizon))
+        months = {start: "start"} | {first: "first offer"}
+        if first == start:
+            months = {start: "start, first offer"}
+        polls[name] = [
+            (f"{month} ({what})", poll(scenario, month, deal, runs=runs, seed=study.seed))
+            for month, what in months.items()
+        ]
+    return polls
+
+
+def poll_table(polls: dict[str, list[tuple[str, PollResult]]]) -> str:
+    """The public's answer to each deal: median and 90% interval over runs, in %."""
+    rows = [
+        (
+            escape(name),
+            escape(when),
+            *(escape(_share_text(result.shares[key])) for key in POLL_ANSWERS),
+        )
+        for name, results in polls.items()
+        for when, result in results
+    ]
+    header = ("policy", "month", *(f"{label}, % [5%, 95%]" for label in POLL_ANSWERS.values()))
+    return html.table(header, rows, numeric_from=2)
+
+
+def resumption_table(summary: dict[str, dict[str, Any]]) -> str:
+    """Why ceasefires ended, per deal policy (``resumption_causes`` of the summary)."""
+    from offramp.outcomes import RESUMPTION_CAUSES
+
+    rows = []
+    for name, row in summary.items():
+        causes = row.get("resumption_causes")
+        if causes is None:
+            continue
+        cells = [
+            "n/a" if causes[cause] is None else f"{100 * causes[cause]:.0f}%"
+            for cause in RESUMPTION_CAUSES
+        ]
+        rows.append(
+            (escape(name), str(row["runs_with_ceasefire"]), str(causes["resumptions"]), *cells)
+        )
+    header = (
+        "policy",
+        "runs with a ceasefire",
+        "runs in which war resumed",
+        *(f"{label}, % of resumptions" for label in RESUMPTION_CAUSES.values()),
+    )
+    return html.table(header, rows)
+
+
+def deals_section(study: Study, poll_runs: int = POLL_RUNS) -> str | None:
+    """The section on the deals on the table (None when no policy offers one)."""
+    scenario = study.scenario
+    deals = {
+        name: deal
+        for name in study.results
+        if (deal := policy_deal(scenario, scenario.policy(name))) is not None
+    }
+    if not deals:
+        return None
+    polls = deal_polls(study, poll_runs)
+    return html.section(
+        "The deals on the table",
+        html.paragraph(
+            "The terms each deal policy offers, in the deal vocabulary (docs/deals.md); a "
+            "land-for-peace or armistice policy stands for the deal shown."
+        ),
+        deal_terms_table(deals),
+        html.paragraph(
+            "What the modelled public answers, as a KIIS survey would ask it (adults in "
+            "government-controlled areas), at the scenario's start and at the month of the "
+            f"first offer: median and 5th-95th percentiles over {poll_runs} fighting-on runs "
+            "(the model's uncertainty about the public, not a survey's sampling error)."
+        ),
+        poll_table(polls),
+        html.paragraph(
+            "Why the ceasefires that ended ended: the invader's choice to resume, a "
+            "successor's repudiation of the deal, or the vote held after the ceasefire "
+            "rejecting it; shares of the runs in which war resumed."
+        ),
+        resumption_table(study.summary()),
+        anchor="deals",
+    )
+
+
+def study_report(
+    study: Study,
+    window: dict[str, Any] | None = None,
+    poll_runs: int = POLL_RUNS,
+) -> tuple[str, list[ReportFigure]]:
     """The report of ``study`` as one self-contained HTML document, and its figures.
 
     Parameters
     ----------
     study : Study
         From :func:`offramp.study.run_study`.
+    window : dict, optional
+        :func:`offramp.analysis.negotiation.window`'s result: adds the window figure.
+    poll_runs : int
+        Runs of each poll of the deals' section.
 
     Returns
     -------
@@ -58,6 +241,8 @@ def study_report(study: Study) -> tuple[str, list[ReportFigure]]:
     scenario = study.scenario
     manifest = study.manifest
     figures = study_figures(study)
+    if window is not None:
+        figures.append(deal_window(window, scenario.meta.start))
     assumptions = assumption_set_description(study.assumptions)
     title = scenario.meta.title or scenario.meta.name
     intro = html.paragraph(
@@ -90,7 +275,7 @@ def study_report(study: Study) -> tuple[str, list[ReportFigure]]:
         ),
         html.parameter_table(scenario_parameters(scenario)),
     ]
-    sections = [
+    sections: list[str | None] = [
         f"<header><h1>{escape(title)}</h1>"
         f"{html.paragraph(scenario.meta.description, 'lede')}{intro}</header>",
         html.section(
@@ -100,6 +285,7 @@ def study_report(study: Study) -> tuple[str, list[ReportFigure]]:
         ),
         html.section("Figures", *figure_blocks, anchor="figures"),
         html.section("The policies", policy_table(study), anchor="policies"),
+        deals_section(study, poll_runs),
         html.section("Assumptions and their sources", *assumption_parts, anchor="assumptions"),
         html.section(
             "Manifest",
@@ -110,10 +296,16 @@ def study_report(study: Study) -> tuple[str, list[ReportFigure]]:
         ),
     ]
     footer = f"Generated by offramp {__version__}. Cite it as: {CITATION}"
-    return html.page(f"offramp report: {title}", sections, footer), figures
+    shown = [section for section in sections if section is not None]
+    return html.page(f"offramp report: {title}", shown, footer), figures
 
 
-def write_study_report(study: Study, out: Path, figures_dir: Path | None = None) -> list[Path]:
+def write_study_report(
+    study: Study,
+    out: Path,
+    figures_dir: Path | None = None,
+    window: dict[str, Any] | None = None,
+) -> list[Path]:
     """Write the report to ``out`` (and its figures as PNG and SVG to ``figures_dir``).
 
     Returns
@@ -121,5 +313,5 @@ def write_study_report(study: Study, out: Path, figures_dir: Path | None = None)
     list of Path
         Every file written, the report first.
     """
-    text, figures = study_report(study)
+    text, figures = study_report(study, window=window)
     return html.write_report(text, figures, out, figures_dir)

@@ -12,16 +12,22 @@ Endpoints (``/docs`` shows them live)::
     GET  /api/jobs/{id}/charts                data of the dashboard's charts
     GET  /api/jobs/{id}/outcomes.csv|.parquet one row per run and policy
     GET  /api/jobs/{id}/report.html           the HTML report of the job
+    GET  /api/deals                           bundled deals and the deal vocabulary (schema)
+    POST /api/poll                            the public's answer to a deal at a month
+    POST /api/window                          start a deal's window -> {job_id}
 
 Safety: a scenario is chosen by bundled name only, so no client-given text reaches the file
 system; runs, horizon and concurrent jobs are bounded (422 naming the field, or 429); every
-parameter override is validated by the scenario schema itself (422 naming the parameter).
+parameter override is validated by the scenario schema itself (422 naming the parameter),
+and every deal by the deal schema (422 naming the term); a deal comes as a table of terms,
+never as a file name.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -34,7 +40,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
 from offramp import __version__
-from offramp.web.jobs import Job, JobManager, StudyRequest, TooManyJobsError
+from offramp.web.jobs import Job, JobManager, StudyRequest, TooManyJobsError, WindowRequest
 
 if TYPE_CHECKING:
     from offramp.report.parameters import ParameterInfo
@@ -75,6 +81,7 @@ class Limits:
     max_runs: int = 5000
     max_horizon: int = 240
     max_active_jobs: int = 2
+    max_window_offers: int = 25
 
 
 class JobBody(BaseModel):
@@ -96,6 +103,155 @@ class JobBody(BaseModel):
         default_factory=dict,
         description="Parameter values by dotted path (see /api/scenarios/{name}/parameters).",
     )
+
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+DEAL_FIELD = Field(
+    description="The deal's table, as a deal file's [deal] (name, description, source, "
+    "territory, security, economy, politics, process); see GET /api/deals.",
+)
+
+
+class PollBody(BaseModel):
+    """A poll of the modelled public: the POST /api/poll body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str = Field("ukraine-2025", description="A bundled scenario's name.")
+    deal: dict[str, Any] = DEAL_FIELD
+    month: str | None = Field(
+        None, pattern=MONTH_PATTERN, description="Calendar month (YYYY-MM); the start by default."
+    )
+    runs: int = Field(200, ge=1, description="Runs (at most the server's max_runs).")
+    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="Master seed.")
+
+
+class WindowBody(BaseModel):
+    """A deal's window: the POST /api/window body (offers from ``first`` to ``last``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str = Field("ukraine-2025", description="A bundled scenario's name.")
+    deal: dict[str, Any] = DEAL_FIELD
+    first: str | None = Field(
+        None, pattern=MONTH_PATTERN, description="First offer month (YYYY-MM); the start."
+    )
+    last: str | None = Field(
+        None,
+        pattern=MONTH_PATTERN,
+        description="Last offer month (YYYY-MM); by default 36 months after the first.",
+    )
+    step: int = Field(3, ge=1, le=120, description="Months between offer months.")
+    runs: int = Field(100, ge=1, description="Runs per offer month (at most max_runs).")
+    horizon: int | None = Field(None, ge=1, description="Months (the scenario's by default).")
+    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="Master seed.")
+
+
+DEAL_GROUPS = ("territory", "security", "economy", "politics", "process")
+
+
+def deal_vocabulary() -> list[dict[str, Any]]:
+    """Every term of the deal schema with its kind, default, meaning and allowed values.
+
+    Read from :class:`offramp.scenario.deal.Deal` (not written by hand): an enumerated term
+    lists its values, a list of areas the values the schema accepts (a withdrawal only from
+    areas the defender partly holds: each value is tried against the schema's own check), a
+    number its bounds.
+    """
+    import typing
+
+    from pydantic import ValidationError
+
+    from offramp.scenario.deal import Deal
+
+    terms = []
+    for group in DEAL_GROUPS:
+        model = Deal.model_fields[group].annotation
+        assert isinstance(model, type) and issubclass(model, BaseModel)
+        for name, info in model.model_fields.items():
+            annotation = info.annotation
+            default = info.get_default(call_default_factory=True)
+            term: dict[str, Any] = {
+                "group": group,
+                "name": name,
+                "path": f"{group}.{name}",
+                "description": info.description or "",
+                "default": default,
+            }
+            if typing.get_origin(annotation) is list:
+                (item,) = typing.get_args(annotation)
+                if typing.get_origin(item) is typing.Annotated:
+                    item = typing.get_args(item)[0]
+                accepted = []
+                for value in typing.get_args(item):
+                    try:
+                        model.model_validate({name: [value]})
+                    except ValidationError:
+                        continue
+                    accepted.append(value)
+                term |= {"kind": "areas", "allowed": accepted}
+            elif typing.get_origin(annotation) is typing.Literal:
+                term |= {"kind": "choice", "allowed": list(typing.get_args(annotation))}
+            elif annotation is bool:
+                term |= {"kind": "bool", "allowed": [False, True]}
+            else:
+                bounds = {"minimum": None, "maximum": None}
+                for constraint in info.metadata:
+                    if getattr(constraint, "ge", None) is not None:
+                        bounds["minimum"] = constraint.ge
+                    if getattr(constraint, "le", None) is not None:
+                        bounds["maximum"] = constraint.le
+                if bounds["minimum"] is None and _refused(model, name, -1):
+                    bounds["minimum"] = 0  # a validator's floor (the army cap)
+                kind = "integer" if annotation is int else "number"
+                term |= {"kind": kind, **bounds}
+            terms.append(term)
+    return terms
+
+
+def _refused(model: type[BaseModel], name: str, value: Any) -> bool:
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate({name: value})
+    except ValidationError:
+        return True
+    return False
+
+
+def _deal(table: dict[str, Any]) -> Any:
+    """The request's deal, validated by the deal schema (422 naming each field in error)."""
+    from offramp.scenario.deal import DealError, deal_from_mapping
+
+    try:
+        return deal_from_mapping(table, source="deal")
+    except DealError as error:
+        raise HTTPException(
+            status_code=422,
+            detail=[
+                {
+                    "type": "value_error",
+                    "loc": ["body", *_location(problem.field)],
+                    "msg": str(problem),
+                    "input": _json_safe(problem.value)
+                    if isinstance(problem.value, str | int | float | bool)
+                    else None,
+                }
+                for problem in error.problems
+            ],
+        ) from None
+
+
+def _location(field: str) -> list[str | int]:
+    """``deal.territory.withdraw_from[0]`` as a location: deal, territory, withdraw_from, 0."""
+    if not field:
+        return ["deal"]
+    parts: list[str | int] = []
+    for piece in field.replace("]", "").split("."):
+        name, *indices = piece.split("[")
+        parts.append(name)
+        parts.extend(int(index) for index in indices)
+    return parts or ["deal"]
 
 
 def _invalid(location: list[str | int], message: str, value: Any = None) -> HTTPException:
@@ -245,6 +401,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     )
     app.state.jobs = jobs
     app.state.limits = limits
+    # A poll answers at once (it is not a job), so as many may run at a time as jobs may.
+    app.state.polls = threading.BoundedSemaphore(limits.max_active_jobs)
 
     @app.get("/api/limits")
     def get_limits() -> dict[str, int]:
@@ -349,6 +507,12 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             raise HTTPException(
                 status_code=409, detail=f"job {job_id} is {job.status}, not done; poll it first"
             )
+        if finished and job.study is None:
+            raise HTTPException(
+                status_code=409,
+                detail=f"job {job_id} is a deal's window, not a study: its result is in "
+                "GET /api/jobs/{id}",
+            )
         return job
 
     @app.get("/api/jobs/{job_id}")
@@ -400,6 +564,101 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     def report_html(job_id: str) -> HTMLResponse:
         """The job's HTML report (self-contained; drawn on first request)."""
         return HTMLResponse(_job(job_id, finished=True).report_html())
+
+    @app.get("/api/deals")
+    def list_deals() -> dict[str, Any]:
+        """The bundled deals (their terms as tables) and the vocabulary of terms with the
+        values each allows, read from the deal schema."""
+        from offramp.scenario.deal import bundled_deals, load_deal
+
+        deals = [load_deal(name).model_dump(mode="json") for name in bundled_deals()]
+        return {"deals": deals, "vocabulary": deal_vocabulary()}
+
+    def _month(scenario: Scenario, month: str, field: str) -> int:
+        from offramp.analysis.negotiation import month_index
+        from offramp.scenario.loading import ScenarioError
+
+        try:
+            index = month_index(scenario, month, field=field)
+        except ScenarioError as error:
+            raise _invalid([field], str(error.problems[0]), month) from None
+        if index > limits.max_horizon:
+            message = f"at most {limits.max_horizon} months after the start ({scenario.meta.start})"
+            raise _invalid([field], message, month)
+        return index
+
+    @app.post("/api/poll")
+    def poll_deal(body: Annotated[PollBody, Body()]) -> dict[str, Any]:
+        """The modelled public's answer to a deal at a month: the shares who find it
+        acceptable, completely unacceptable or cannot say (median and 90% interval over runs),
+        as ``offramp poll --json``."""
+        from offramp.analysis.negotiation import poll
+
+        if body.runs > limits.max_runs:
+            raise _invalid(["runs"], f"at most {limits.max_runs} runs", body.runs)
+        scenario = _bundled_scenario(body.scenario, ["scenario"])
+        deal = _deal(body.deal)
+        month = body.month or scenario.meta.start
+        _month(scenario, month, "month")
+        seed = scenario.seed if body.seed is None else body.seed
+        if not app.state.polls.acquire(blocking=False):
+            raise HTTPException(
+                status_code=429,
+                detail=f"the server is already answering {limits.max_active_jobs} poll(s), its "
+                "limit; ask again when one is answered",
+            )
+        try:
+            return poll(scenario, month, deal, runs=body.runs, seed=seed).to_dict()
+        finally:
+            app.state.polls.release()
+
+    @app.post("/api/window", status_code=202)
+    def start_window(body: Annotated[WindowBody, Body()]) -> dict[str, str]:
+        """Start a deal's window (one offer at each month, as ``offramp window``); poll
+        ``GET /api/jobs/{job_id}``: its ``window`` is the result when done."""
+        from offramp.analysis.negotiation import calendar_month
+
+        if body.runs > limits.max_runs:
+            raise _invalid(["runs"], f"at most {limits.max_runs} runs per month", body.runs)
+        scenario = _bundled_scenario(body.scenario, ["scenario"])
+        horizon = scenario.horizon_months if body.horizon is None else body.horizon
+        if horizon > limits.max_horizon:
+            raise _invalid(["horizon"], f"at most {limits.max_horizon} months", horizon)
+        deal = _deal(body.deal)
+        first = _month(scenario, body.first or scenario.meta.start, "first")
+        last_text = body.last or calendar_month(scenario.meta.start, min(first + 36, horizon - 1))
+        last = _month(scenario, last_text, "last")
+        if last < first:
+            raise _invalid(["last"], "must not be before first", body.last)
+        if last >= horizon:
+            raise _invalid(["last"], f"must be within the horizon ({horizon} months)", body.last)
+        months = list(range(first, last + 1, body.step))
+        if len(months) > limits.max_window_offers:
+            message = (
+                f"{len(months)} offer months; at most {limits.max_window_offers} "
+                "(a later first, an earlier last or a larger step)"
+            )
+            raise _invalid(["step"], message, body.step)
+        seed = scenario.seed if body.seed is None else body.seed
+        request = WindowRequest(
+            scenario=scenario,
+            deal=deal,
+            offer_months=months,
+            runs=body.runs,
+            horizon=horizon,
+            seed=seed,
+            description={
+                **body.model_dump(),
+                "offer_months": [calendar_month(scenario.meta.start, m) for m in months],
+                "horizon": horizon,
+                "seed": seed,
+            },
+        )
+        try:
+            job = jobs.submit(request)
+        except TooManyJobsError as error:
+            raise HTTPException(status_code=429, detail=str(error)) from None
+        return {"job_id": job.job_id}
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js() -> Response:

@@ -1,6 +1,8 @@
 """Studies run for the dashboard in worker threads, with progress a page can poll.
 
-A job is one :func:`offramp.study.run_study` call. Jobs run in a small thread pool (the
+A job is one :func:`offramp.study.run_study` call (a study, progress by policy) or one
+:func:`offramp.analysis.negotiation.window` call (a deal's window, progress by offer month:
+the fighting-on baseline, then each month). Jobs run in a small thread pool (the
 engine's NumPy and Numba kernels release the GIL for most of their time, so a thread keeps
 the server answering while a study runs); a job reports progress as policies finish. The
 manager refuses a new job while ``max_active`` jobs are queued or running, and forgets the
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from offramp.scenario.deal import Deal
     from offramp.scenario.schema import Scenario
     from offramp.study import Study
 
@@ -40,17 +43,41 @@ class StudyRequest:
     assumptions: str
     description: dict[str, Any]
 
+    @property
+    def steps(self) -> int:
+        """Units of progress: the policies."""
+        return len(self.policies)
+
+
+@dataclass
+class WindowRequest:
+    """A deal's window: the deal offered once at each of ``offer_months`` (month indices)."""
+
+    scenario: Scenario
+    deal: Deal
+    offer_months: list[int]
+    runs: int
+    horizon: int
+    seed: int
+    description: dict[str, Any]
+
+    @property
+    def steps(self) -> int:
+        """Units of progress: the fighting-on baseline, then each offer month."""
+        return len(self.offer_months) + 1
+
 
 @dataclass
 class Job:
     """One study run for a client, with its status and, when done, its result."""
 
     job_id: str
-    request: StudyRequest
+    request: StudyRequest | WindowRequest
     status: JobStatus = "queued"
-    policies_done: list[str] = field(default_factory=list)
+    policies_done: list[str] = field(default_factory=list)  # or, for a window, offers done
     error: str | None = None
     study: Study | None = None
+    window: dict[str, Any] | None = None
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
@@ -59,11 +86,15 @@ class Job:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
+    def kind(self) -> Literal["study", "window"]:
+        return "window" if isinstance(self.request, WindowRequest) else "study"
+
+    @property
     def progress(self) -> float:
-        """Share of the job done (policies finished over policies asked)."""
+        """Share of the job done (policies, or offer months, finished over those asked)."""
         if self.status == "done":
             return 1.0
-        return len(self.policies_done) / len(self.request.policies)
+        return len(self.policies_done) / self.request.steps
 
     def summary(self) -> dict[str, Any] | None:
         """``Study.summary()`` of the finished job (computed once)."""
@@ -87,8 +118,22 @@ class Job:
     def to_dict(self) -> dict[str, Any]:
         """The job as the API shows it."""
         now = self.finished or time.time()
+        if isinstance(self.request, WindowRequest):
+            return {
+                "job_id": self.job_id,
+                "kind": "window",
+                "status": self.status,
+                "progress": self.progress,
+                "offers_done": list(self.policies_done),
+                "offers_total": self.request.steps,
+                "elapsed_seconds": None if self.started is None else round(now - self.started, 3),
+                "error": self.error,
+                "request": self.request.description,
+                "window": self.window if self.status == "done" else None,
+            }
         return {
             "job_id": self.job_id,
+            "kind": "study",
             "status": self.status,
             "progress": self.progress,
             "policies_done": list(self.policies_done),
@@ -116,7 +161,7 @@ class JobManager:
         with self._lock:
             return sum(job.status in ("queued", "running") for job in self._jobs.values())
 
-    def submit(self, request: StudyRequest) -> Job:
+    def submit(self, request: StudyRequest | WindowRequest) -> Job:
         """Queue a study; raise :class:`TooManyJobsError` when ``max_active`` are active."""
         with self._lock:
             active = sum(job.status in ("queued", "running") for job in self._jobs.values())
@@ -146,12 +191,25 @@ class JobManager:
             del self._jobs[key]
 
     def _run(self, job: Job) -> None:
+        from offramp.analysis.negotiation import window
         from offramp.study import run_study
 
         job.status = "running"
         job.started = time.time()
         request = job.request
         try:
+            if isinstance(request, WindowRequest):
+                job.window = window(
+                    request.scenario,
+                    request.deal,
+                    request.offer_months,
+                    runs=request.runs,
+                    seed=request.seed,
+                    horizon=request.horizon,
+                    on_offer_done=job.policies_done.append,
+                )
+                job.status = "done"
+                return
             job.study = run_study(
                 request.scenario,
                 policies=request.policies,

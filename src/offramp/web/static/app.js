@@ -327,4 +327,314 @@ function drawCharts(job, charts) {
       showlegend: false, margin: { t: 40, r: 10, b: 50, l: 180 } }, config);
 }
 
-init();
+// --- The deal builder: a deal's terms as controls, the public's answer, the window ------------
+
+const builder = { deals: [], vocabulary: [], start: null, timer: null };
+const ANSWERS = [
+  ["accept", "acceptable (readily or reluctantly)"],
+  ["reject", "completely unacceptable"],
+  ["undecided", "hard to say"],
+];
+
+function setDealStatus(text, isError) {
+  $("deal-status").textContent = text;
+  $("deal-status").classList.toggle("error", Boolean(isError));
+}
+
+async function initBuilder() {
+  if (!state.limits) {
+    return; // init() could not reach the server and said so
+  }
+  let answer;
+  try {
+    answer = await api("/api/deals");
+  } catch (error) {
+    setDealStatus(`Cannot load the deals: ${error.message}`, true);
+    return;
+  }
+  builder.deals = answer.deals;
+  builder.vocabulary = answer.vocabulary;
+  for (const scenario of state.scenarios) {
+    $("deal-scenario").add(new Option(`${scenario.name}: ${scenario.title}`, scenario.name));
+  }
+  if (state.scenarios.some((s) => s.name === "ukraine-2025")) {
+    $("deal-scenario").value = "ukraine-2025";
+  }
+  for (const deal of builder.deals) {
+    $("deal-start").add(new Option(deal.name, deal.name));
+  }
+  $("deal-runs").max = state.limits.max_runs;
+  $("deal-runs-limit").textContent = `(at most ${state.limits.max_runs})`;
+  $("deal-scenario").addEventListener("change", dealScenarioChanged);
+  $("deal-start").addEventListener("change", () => fillTerms(selectedStart()));
+  $("evaluate").addEventListener("click", evaluateDeal);
+  buildTermControls();
+  dealScenarioChanged();
+  fillTerms(selectedStart());
+}
+
+function selectedStart() {
+  return builder.deals.find((d) => d.name === $("deal-start").value);
+}
+
+function dealScenarioChanged() {
+  const scenario = state.scenarios.find((s) => s.name === $("deal-scenario").value);
+  $("poll-month").value = scenario.start;
+  $("poll-month").min = scenario.start;
+}
+
+function termId(term) {
+  return `term-${term.group}-${term.name}`;
+}
+
+// One control per term of the vocabulary, grouped as the deal file's tables are.
+function buildTermControls() {
+  const groups = new Map();
+  for (const term of builder.vocabulary) {
+    if (!groups.has(term.group)) {
+      const fieldset = document.createElement("fieldset");
+      const legend = document.createElement("legend");
+      legend.textContent = term.group;
+      fieldset.append(legend);
+      groups.set(term.group, fieldset);
+    }
+    groups.get(term.group).append(termControl(term));
+  }
+  $("deal-terms").replaceChildren(...groups.values());
+}
+
+function termControl(term) {
+  const row = document.createElement("div");
+  row.className = "term";
+  row.title = term.description;
+  row.dataset.path = term.path;
+  let input;
+  if (term.kind === "bool") {
+    const label = document.createElement("label");
+    label.className = "check";
+    input = document.createElement("input");
+    input.type = "checkbox";
+    label.append(input, term.name.replaceAll("_", " "));
+    row.append(label);
+  } else {
+    const label = document.createElement("label");
+    label.textContent = term.name.replaceAll("_", " ");
+    input = document.createElement("select");
+    if (term.kind === "areas" || term.kind === "choice") {
+      input.multiple = term.kind === "areas";
+      if (input.multiple) {
+        input.size = term.allowed.length;
+      }
+      for (const value of term.allowed) {
+        input.add(new Option(value, value));
+      }
+    } else {
+      input = document.createElement("input");
+      input.type = "number";
+      input.step = term.kind === "integer" ? "1" : "any";
+      if (term.minimum !== null) input.min = term.minimum;
+      if (term.maximum !== null) input.max = term.maximum;
+    }
+    label.htmlFor = termId(term);
+    row.append(label, input);
+  }
+  input.id = termId(term);
+  input.dataset.path = term.path;
+  input.addEventListener("change", markChanged);
+  const meta = document.createElement("div");
+  meta.className = "meta hint";
+  meta.textContent = term.description;
+  row.append(meta);
+  return row;
+}
+
+function readTerm(term) {
+  const input = $(termId(term));
+  if (term.kind === "bool") return input.checked;
+  if (term.kind === "areas") return [...input.selectedOptions].map((o) => o.value);
+  if (term.kind === "choice") return input.value;
+  return Number(input.value);
+}
+
+function writeTerm(term, value) {
+  const input = $(termId(term));
+  if (term.kind === "bool") input.checked = Boolean(value);
+  else if (term.kind === "areas") {
+    for (const option of input.options) option.selected = value.includes(option.value);
+  } else input.value = value;
+}
+
+function fillTerms(deal) {
+  builder.start = deal;
+  for (const term of builder.vocabulary) {
+    writeTerm(term, deal[term.group][term.name]);
+  }
+  $("deal-description").textContent = `${deal.description} Source: ${deal.source || "none given"}.`;
+  markChanged();
+}
+
+function changedTerms() {
+  return builder.vocabulary.filter(
+    (term) => JSON.stringify(readTerm(term)) !== JSON.stringify(builder.start[term.group][term.name]),
+  );
+}
+
+function markChanged() {
+  const changed = new Set(changedTerms().map((t) => t.path));
+  for (const row of document.querySelectorAll(".term[data-path]")) {
+    row.classList.toggle("changed", changed.has(row.dataset.path));
+  }
+}
+
+// The deal as the server's schema wants it: a deal file's [deal] table.
+function currentDeal() {
+  const start = builder.start;
+  const edited = changedTerms().length > 0;
+  const deal = {
+    name: edited ? `${start.name}-edited` : start.name,
+    description: edited ? `${start.name}, edited in the dashboard` : start.description,
+    source: start.source,
+  };
+  for (const term of builder.vocabulary) {
+    deal[term.group] = deal[term.group] || {};
+    deal[term.group][term.name] = readTerm(term);
+  }
+  return deal;
+}
+
+function percent(value) {
+  return value === null || value === undefined ? "n/a" : `${(100 * value).toFixed(1)}%`;
+}
+
+async function evaluateDeal() {
+  const deal = currentDeal();
+  const scenario = $("deal-scenario").value;
+  const runs = Number($("deal-runs").value);
+  $("evaluate").disabled = true;
+  $("window-progress").value = 0;
+  setDealStatus("Asking the public…");
+  try {
+    const answer = await api("/api/poll", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ scenario, deal, month: $("poll-month").value, runs }),
+    });
+    renderPoll(answer);
+    setDealStatus("Drawing the window…");
+    const { job_id } = await api("/api/window", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ scenario, deal, runs, step: Number($("window-step").value) }),
+    });
+    builder.job = job_id;
+    pollWindow();
+  } catch (error) {
+    setDealStatus(error.message, true);
+    $("evaluate").disabled = false;
+  }
+}
+
+function renderPoll(answer) {
+  $("poll-title").textContent = `The public's answer to '${answer.deal}', ${answer.month}`;
+  const head = document.createElement("tr");
+  for (const heading of ["answer", "median", "90% interval over runs", ""]) {
+    const th = document.createElement("th");
+    th.textContent = heading;
+    head.append(th);
+  }
+  const rows = ANSWERS.map(([key, label]) => {
+    const share = answer[key];
+    const tr = document.createElement("tr");
+    tr.dataset.key = key;
+    tr.dataset.value = JSON.stringify(share);
+    const name = document.createElement("td");
+    name.textContent = label;
+    const median = document.createElement("td");
+    median.className = "num median";
+    median.textContent = percent(share.median);
+    const interval = document.createElement("td");
+    interval.className = "num interval";
+    interval.textContent = `${percent(share.p05)} – ${percent(share.p95)}`;
+    const bar = document.createElement("td");
+    bar.className = "bar";
+    const fill = document.createElement("div");
+    fill.className = "share";
+    fill.style.width = `${100 * share.median}%`;
+    bar.append(fill);
+    tr.append(name, median, interval, bar);
+    return tr;
+  });
+  $("poll-table").replaceChildren(head, ...rows);
+  $("poll-caption").textContent =
+    `Shares of adults in government-controlled areas as modelled, median and 5th–95th ` +
+    `percentiles over ${answer.runs} runs of fighting on to ${answer.month} (the model's ` +
+    "uncertainty about the public, not a survey's sampling error).";
+  document.body.dataset.poll = JSON.stringify(answer);
+}
+
+async function pollWindow() {
+  let job;
+  try {
+    job = await api(`/api/jobs/${builder.job}`);
+  } catch (error) {
+    setDealStatus(error.message, true);
+    $("evaluate").disabled = false;
+    return;
+  }
+  $("window-progress").value = job.progress;
+  if (job.status === "queued" || job.status === "running") {
+    setDealStatus(`Window ${job.status}: ${job.offers_done.length} of ${job.offers_total} done`);
+    builder.timer = setTimeout(pollWindow, 300);
+    return;
+  }
+  $("evaluate").disabled = false;
+  if (job.status === "failed") {
+    setDealStatus(`The window failed: ${job.error}`, true);
+    return;
+  }
+  drawWindow(job.window);
+  setDealStatus(`Done: window of ${job.window.offers.length} offer months in ` +
+    `${job.elapsed_seconds.toFixed(1)} s.`);
+  document.body.dataset.window = job.job_id;
+}
+
+function drawWindow(window) {
+  const months = window.offers.map((o) => o.offer_month);
+  const label = (name) => state.registry.outcomes.find((o) => o.name === name).label;
+  const lines = [
+    ["p_signed", label("deal_signed")],
+    ["p_ratified", label("deal_ratified")],
+    ["p_in_force", "deal in force (a ceasefire took effect)"],
+    ["p_war_resumed_60m", `${label("war_resumed_60m")} (of those in force)`],
+  ];
+  const config = { displaylogo: false, responsive: true };
+  const margin = { t: 40, r: 10, b: 60, l: 60 };
+  const chances = lines.map(([key, name], i) => ({
+    x: months, y: window.offers.map((o) => (o[key] === null ? null : 100 * o[key])),
+    mode: "lines+markers", name, line: { color: PALETTE[i], dash: i === 3 ? "dot" : "solid" },
+  }));
+  Plotly.newPlot("chart-window-chances", chances, {
+    title: { text: `When could '${window.deal}' pass?`, font: { size: 14 } }, margin,
+    xaxis: { title: { text: "month of the offer" } },
+    yaxis: { title: { text: "share of runs, %" }, range: [-2, 102] },
+    legend: { orientation: "h", y: -0.3 },
+  }, config);
+  const territory = [
+    { x: months, y: window.offers.map((o) => 100 * o.territory_at_horizon.median),
+      mode: "lines+markers", name: "offered in this month", line: { color: PALETTE[0] } },
+    { x: months, y: window.offers.map((o) => 100 * o.territory_fight_on.median),
+      mode: "lines", name: "fight on (no offer)", line: { color: "#000", dash: "dash" } },
+  ];
+  Plotly.newPlot("chart-window-territory", territory, {
+    title: { text: "Would it pay? Territory at the horizon", font: { size: 14 } }, margin,
+    xaxis: { title: { text: "month of the offer" } },
+    yaxis: { title: { text: `${label("territory_at_horizon")}, median, %` } },
+    legend: { orientation: "h", y: -0.3 },
+  }, config);
+  $("window-caption").textContent =
+    `The deal offered once at each month, on the same ${window.runs} runs over ` +
+    `${window.horizon} months (seed ${window.seed}); war resumed: among the runs in which the ` +
+    "deal took effect (no point where it never did).";
+}
+
+init().then(initBuilder);
