@@ -40,12 +40,12 @@ Why one fixed number and no second per-share slope: the only items that separate
 recognition (Razumkov, February-March 2025: 5% agree to recognise the four oblasts and
 Crimea as Russian in international agreements; KIIS's Russian plan, May 2025) both recognise
 *all* the occupied area, so the data hold one point on the recognised-share axis; a slope
-beyond the leniency's would be unidentified, and the leniency is already fitted from the
-freeze/handover contrast. The fixed form says the act of signing the land away, not its
-size, is what the public refuses (Razumkov's 5% for recognising the line against KIIS's 43%
-for freezing it without recognition, May-June 2025). :math:`\theta_R` is a
-cost by construction (``TermWeights`` refuses a positive value): with it, a larger cession
-never raises acceptance, the property the tests check.
+beyond the leniency's would be unidentified (the leniency already is a per-share part). The
+fixed form says the act of signing the land away, not its size, is what the public refuses
+(Razumkov, March 2025: 5% agree to recognise the occupied area; KIIS, May-June 2025: 43%
+accept freezing the line without recognition). :math:`\theta_R` is a cost by construction
+(``TermWeights`` refuses a positive value): with it, a larger cession never raises
+acceptance, the property the tests check.
 
 **Response with an undecided band** (an ordered logit; McKelvey & Zavoina 1975): with a
 logistic error, a band :math:`\delta > 0` around indifference, and a share :math:`\eta` of
