@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 from offramp.calibration.deal_weights import (
     FITTED,
+    RAZUMKOV_FITTED,
+    fit_items,
     free_shares,
-    kiis_items,
+    out_of_sample_items,
     predict,
 )
 from offramp.mechanisms import opinion
@@ -43,6 +45,7 @@ weights_st = st.builds(
     guarantees_europe_us=st.floats(-5, 5),
     sanctions_lifted=st.floats(-5, 5),
     nato_renounced=st.floats(-5, 5),
+    recognition=st.floats(-5, 0),
 )
 held_st = st.floats(0.5, 1.0)
 
@@ -91,6 +94,37 @@ def test_a_larger_cession_never_raises_acceptance(
     )[0]
     assert larger_withdrawal <= smaller + 1e-12
     assert larger_recognition <= smaller + 1e-12
+
+
+@given(weights_st, held_st, st.floats(1e-3, 0.3))
+def test_recognition_costs_its_fixed_weight_only_when_the_defender_recognises(
+    w: TermWeights, held: float, rho: float
+) -> None:
+    plain = package_support(RESERVATION, WEIGHT, w.with_values(recognition=0.0), held_share=held)
+    for by in ("defender", "patrons"):
+        free, costly = (
+            package_support(
+                RESERVATION,
+                WEIGHT,
+                w.with_values(recognition=c),
+                held_share=held,
+                recognized_de_jure=rho,
+                recognized_by=by,
+            )[0]
+            for c in (0.0, -3.0)
+        )
+        if by == "patrons":
+            assert costly == pytest.approx(free)
+        else:
+            assert costly <= free + 1e-12
+    # Recognising some land never raises acceptance above the armistice's.
+    recognised = package_support(RESERVATION, WEIGHT, w, held_share=held, recognized_de_jure=rho)
+    assert recognised[0] <= plain[0] + 1e-12
+
+
+def test_a_positive_recognition_weight_is_refused() -> None:
+    with pytest.raises(ValueError, match="recognition"):
+        TermWeights(recognition=0.5)
 
 
 @given(held_st, st.floats(0.0, 1.0))
@@ -155,20 +189,31 @@ def test_poll_per_run_and_with_deals() -> None:
 #: Items the shipped fit misses by more than the 95% sampling margin (docs/deals.md); each
 #: with the largest miss allowed here (pp), so that a worse fit fails.
 KNOWN_MISSES = {
-    "ndi-ladder-pre2014_borders": 4.0,
-    "kiis-plan-european-plan": 7.0,
+    "ndi-ladder-pre2014_borders": 4.5,
+    "kiis-plan-european-plan": 6.0,
+    # Razumkov's face-to-face "hard to say" (13%) is above the fitted no-opinion share.
+    "razumkov-recognise-occupied-as-russian": 6.0,
 }
 
 
 def test_items_stop_at_the_cut_off() -> None:
-    items = kiis_items()
+    items = fit_items()
     assert max(item.date for item in items) <= "2025-06"
     assert len({i.name for i in items}) == len(items)
     assert free_shares(items) > len(FITTED)
 
 
+def test_the_razumkov_items_split_into_fitted_and_out_of_sample() -> None:
+    fitted = {item.name for item in fit_items()}
+    held_out = {item.name for item in out_of_sample_items()}
+    assert set(RAZUMKOV_FITTED) <= fitted
+    assert held_out and not held_out & fitted
+    # NDI's end states are not asked as a treaty: no fixed recognition cost there.
+    assert all(not i.formal_recognition for i in fit_items() if i.name.startswith("ndi-"))
+
+
 def test_shipped_weights_reproduce_each_item_within_its_margin() -> None:
-    items = kiis_items()
+    items = fit_items()
     fitted = predict(items, shipped_term_weights())
     for item, shares in zip(items, fitted, strict=True):
         margin = 100 * 1.96 * np.sqrt(0.25 / item.n)

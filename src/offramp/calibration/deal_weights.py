@@ -1,4 +1,4 @@
-r"""Fit the public's term weights to the KIIS items published up to June 2025.
+r"""Fit the public's term weights to the survey items published up to June 2025.
 
 **Items** (each a set of answer shares with its sample size; nothing after June 2025):
 
@@ -9,7 +9,41 @@ r"""Fit the public's term weights to the KIIS items published up to June 2025.
 - KIIS's May-June 2025 split ballots (hand over territory Ukraine controls; freeze the line
   without recognition), ``other_polls``;
 - KIIS's May 2025 plan experiment (the "Russian", "US" and "European" plans),
-  ``kiis_peace_plans_2025``.
+  ``kiis_peace_plans_2025``;
+- **one item from another pollster**: Razumkov Centre's 28 February - 6 March 2025
+  face-to-face survey (n = 2,018), "recognise the four oblasts and Crimea as Russian in
+  international agreements", 5% agree, 82% disagree (``other_polls``).
+
+**The departure from "KIIS items only", and why.** In the KIIS items de jure recognition by
+Ukraine appears only inside the Russian plan, beside an army cut, NATO renounced and
+sanctions lifted, so the fit cannot tell recognition's weight from theirs, and without it
+the model put a de jure cession of the occupied area at 40% acceptable against Razumkov's 5%.
+KIIS asked recognition alone in May-June 2025 ("official recognition of some territories as
+Russia", report 1535), but its values are not in the shared data. Razumkov's item is
+published before the cut-off (March 2025), by a pollster of long standing with a published
+n, and it is the only item before July 2025 in the data that asks recognition alone. So it
+enters the fit, and only it: the other two Razumkov items (withdrawal from the four oblasts,
+neutral status in the constitution) ask terms the KIIS items already identify (the
+withdrawal weight from the split ballots, NATO renounced from the Russian plan), so they add
+no identification and stay **out of sample**, where the withdrawal item also measures how
+far Razumkov's house and mode differ from KIIS's on a term both identify. Coding: ``agree``
+is acceptable, ``disagree`` completely unacceptable, the rest (13%) hard to say; KIIS's
+plan items likewise fold "readily or reluctantly" into acceptable, so both are two sides and
+a "hard to say". The population is KIIS's February 2025 wave (50% no concessions) and the
+trend line at March 2025. Mode: Razumkov interviews face to face, KIIS by telephone (CATI);
+face-to-face samples reach people without phones and an interviewer's presence may lower
+the share voicing a concession. The withdrawal check (8% agree observed against about 15%
+modelled from the KIIS weights) suggests such a house effect of roughly 0.6 logit units; if
+it applies to recognition too, the fitted recognition cost is too large by about that much
+(docs/deals.md gives the fit with a house effect as a sensitivity).
+
+**NDI's ladder and the recognition cost.** NDI's May 2022 end states ("the lines of 23
+February 2022", "only the territory Ukraine controls now" as an end of the war) are judged
+as before, the claim to the rest given up (no leniency), but without the fixed cost of a
+formal act of recognition: their wording names where the war ends, not a treaty signing the
+land away (:attr:`Item.formal_recognition`). Read as formal recognition they cannot be fitted
+together with the KIIS items (the fit's dispersion rises from about 10 to 28 and the
+freeze item misses by 16 points).
 
 **Population.** Each item is answered by a population built as the engine builds one
 (:func:`offramp.mechanisms.opinion.initial_demand`, the scenario's demand spread 1.5 and
@@ -45,19 +79,24 @@ the profile rises by :math:`\tfrac12 \chi^2_{1,0.90} \hat\phi`, with
 :mod:`offramp.calibration.opinion_fit`). A weight is **identified** when its profile
 interval is bounded within its search range.
 
-**What is fitted and what is assumed.** The items have 29 free shares (two per three-way
+**What is fitted and what is assumed.** The items have 31 free shares (two per three-way
 item, one per monitoring wave, whose first share is fixed by the population's
 construction) and vary only some terms: every plan includes the EU path, only the US plan
 has a patron's recognition, no item has foreign troops, weapons limits or the language
-term. Eleven parameters are fitted (:data:`FITTED`); the others are set
+term. Twelve parameters are fitted (:data:`FITTED`); the others are set
 (:data:`ASSUMED`), two of them tied to fitted ones, and their fitted partners absorb any
 error in the assumption: the "US plan" sanctions weight holds whatever the public thinks of
-the US recognising Crimea, the "Russian plan" NATO weight the army cap as well.
+the US recognising Crimea, the "Russian plan" NATO weight the army cap as well. With
+recognition priced by Razumkov's item, the Russian plan's remaining terms are what is left
+of its 10% acceptance, so the NATO weight (and the army cap tied to it) is whatever offsets
+sanctions lifted there; the out-of-sample neutrality item says how far that is from
+neutrality alone.
 
 References
 ----------
 Kyiv International Institute of Sociology (2022-2025); National Democratic Institute and
-KIIS (May 2022). Hainmueller, Hopkins & Yamamoto (2014), *Political Analysis* 22(1), 1-30.
+KIIS (May 2022); Razumkov Centre (28 February - 6 March 2025; babel.ua/en/news/116411,
+unn.ua). Hainmueller, Hopkins & Yamamoto (2014), *Political Analysis* 22(1), 1-30.
 Venzon, D. J., & Moolgavkar, S. H. (1988). A method for computing profile-likelihood-based
 confidence intervals. *Applied Statistics* 37(1), 87-94.
 """
@@ -107,6 +146,8 @@ FITTED = {
     "guarantees_europe_us": ("identity", (-15.0, 15.0)),
     "sanctions_lifted": ("identity", (-15.0, 15.0)),
     "nato_renounced": ("identity", (-15.0, 15.0)),
+    # a cost by construction (package_support.TermWeights): the upper end is 0
+    "recognition": ("identity", (-15.0, 0.0)),
 }
 NEUTRAL = {
     "peace_value": 0.0,
@@ -120,6 +161,7 @@ NEUTRAL = {
     "guarantees_europe_us": 0.0,
     "sanctions_lifted": 0.0,
     "nato_renounced": 0.0,
+    "recognition": 0.0,
 }
 #: Terms no item varies apart: set, not fitted (value, and why).
 ASSUMED: dict[str, tuple[float | str, str]] = {
@@ -160,6 +202,9 @@ class Item:
     regions: dict[str, float]
     terms: dict[str, Any] = field(default_factory=dict)
     held_share: float = 1.0
+    #: Does the item ask about the defender's formal act of recognition (the fixed
+    #: ``recognition`` weight applies)? False for NDI's end states (see the module docstring).
+    formal_recognition: bool = True
 
 
 def _month(text: str) -> str:
@@ -242,8 +287,10 @@ def kiis_items(fit_end: str = FIT_END) -> list[Item]:
                 source="ndi_ladder_2022",
                 regions=may_2022,
                 held_share=x,
-                # An end state: the claim to the rest is given up, judged at face value.
+                # An end state: the claim to the rest is given up, judged at face value,
+                # but no treaty of recognition was asked about (no fixed recognition cost).
                 terms={"recognized_de_jure": 1.0 - x},
+                formal_recognition=False,
             )
         )
 
@@ -361,6 +408,7 @@ def weights_from(values: dict[str, float]) -> TermWeights:
 def predict(items: list[Item], weights: TermWeights) -> NDArray[np.float64]:
     """Modelled shares (accept, reject, undecided) of every item, shape (items, 3)."""
     out = np.empty((len(items), 3))
+    informal = weights.with_values(recognition=0.0)
     for k, item in enumerate(items):
         demand, weight = population(item.regions)
         if item.kind == "monitoring":
@@ -369,7 +417,7 @@ def predict(items: list[Item], weights: TermWeights) -> NDArray[np.float64]:
             shares = package_support(
                 opinion.reservation_point(demand),
                 weight,
-                weights,
+                weights if item.formal_recognition else informal,
                 held_share=item.held_share,
                 **item.terms,
             )
@@ -489,14 +537,14 @@ def fit_deal_weights(
     Parameters
     ----------
     items : list of Item, optional
-        The items (default: :func:`kiis_items`, nothing after June 2025).
+        The items (default: :func:`fit_items`, nothing after June 2025).
     starts : int
         Starting points: the neutral values and ``starts - 1`` jittered copies.
     intervals : bool
         Compute the profile-likelihood intervals (the slow part).
     """
     started = time.perf_counter()
-    items = kiis_items() if items is None else items
+    items = fit_items() if items is None else items
     names = tuple(FITTED)
     transform = _Transform(names)
     f = _objective(items, transform)
@@ -603,7 +651,7 @@ def term_weights_rows(fit: DealWeightFit) -> list[dict[str, Any]]:
     """Rows of ``term_weights.csv``: every term's weight, interval, identification, basis."""
     shares = free_shares(fit.items)
     basis = (
-        f"maximum likelihood on {len(fit.items)} KIIS/NDI items up to {FIT_END} "
+        f"maximum likelihood on {len(fit.items)} KIIS/NDI/Razumkov items up to {FIT_END} "
         f"({shares} free shares, {len(FITTED)} fitted parameters); 90% profile-likelihood "
         f"interval (dispersion {fit.dispersion:.2f})"
     )
@@ -647,6 +695,8 @@ _DEFINITIONS = {
     "monitoring_slope": "KIIS monitoring question: steepness of 'may give up some' around the "
     "threshold",
     "withdrawal": "fixed weight of handing over land the defender holds (beyond its area)",
+    "recognition": "fixed weight of the defender's own de jure recognition of any occupied "
+    "area as the invader's (beyond the recognised area's loss of leniency); at most 0",
 }
 
 
@@ -692,7 +742,7 @@ def term_weights_csv(fit: DealWeightFit) -> str:
                 "offramp (fit of offramp.calibration.deal_weights)",
                 "",
                 "docs/deals.md (calibration); data: kiis_no_concessions, ndi_ladder_2022, "
-                "other_polls, kiis_peace_plans_2025",
+                "other_polls (KIIS split ballots, Razumkov recognition), kiis_peace_plans_2025",
                 "no",
                 row["fit"],
                 "a model estimate, not a published figure (verified = no)",
@@ -702,26 +752,55 @@ def term_weights_csv(fit: DealWeightFit) -> str:
 
 
 #: Razumkov Centre, 28 Feb - 6 Mar 2025 (face-to-face, n = 2,018; ``other_polls``): single
-#: concessions, agree / disagree. Not fitted (another pollster and mode): a check of what the
-#: KIIS items leave unidentified.
-RAZUMKOV_2025 = {
-    "recognise the four oblasts and Crimea as Russian": ((0.05, 0.82), {"recognized": True}),
-    "withdraw from Donetsk, Luhansk, Kherson, Zaporizhzhia": (
-        (0.08, 0.78),
+#: concessions, agree / disagree. Each wording, the item's name, and the package it asks
+#: about. Only the recognition item is fitted (:data:`RAZUMKOV_FITTED`; the module
+#: docstring argues why); the other two are checks out of sample.
+_WITHDRAW_FOUR = (
+    "Agree to withdraw Ukrainian troops from Donetsk, Luhansk, Kherson and Zaporizhzhia oblasts"
+)
+RAZUMKOV_WORDINGS: dict[str, tuple[str, dict[str, Any]]] = {
+    "Recognise the four oblasts and Crimea as Russian in international agreements": (
+        "razumkov-recognise-occupied-as-russian",
+        {"recognized": True},
+    ),
+    _WITHDRAW_FOUR: (
+        "razumkov-withdraw-from-four-oblasts",
         {"withdraw": ["donetsk", "luhansk", "kherson", "zaporizhzhia"]},
     ),
-    "neutral, non-aligned status in the constitution": ((0.22, 0.56), {"nato": "renounced"}),
+    "Enshrine neutral, non-aligned, non-nuclear status in the Constitution": (
+        "razumkov-neutral-status",
+        {"nato": "renounced"},
+    ),
 }
+RAZUMKOV_FITTED = ("razumkov-recognise-occupied-as-russian",)
+#: KIIS's national no-concessions share in the wave nearest Razumkov's fieldwork (Feb 2025).
+RAZUMKOV_NO_CONCESSIONS = 0.50
 
 
-def out_of_sample_checks(weights: TermWeights) -> list[dict[str, Any]]:
-    """The Razumkov February-March 2025 single-concession items against the fitted public."""
+def razumkov_items(fit_end: str = FIT_END) -> list[Item]:
+    """Razumkov's February-March 2025 single concessions as items (all three wordings).
+
+    ``agree`` is coded as acceptable, ``disagree`` as completely unacceptable, the rest
+    (not reported: 100 minus the two) as hard to say; the population is KIIS's February
+    2025 wave (50% no concessions, its regional pattern), the line the trend's at the
+    fieldwork month.
+    """
+    from offramp.datasets import load_dataset
     from offramp.mechanisms.deal_terms import withdrawal_share
 
-    held = held_share_trend("2025-02")
-    demand, weight = population(regions_for(0.50, PATTERN_2025))
-    rows = []
-    for item, ((agree, disagree), spec) in RAZUMKOV_2025.items():
+    polls = load_dataset("other_polls")
+    rows = polls[
+        (polls["pollster"] == "Razumkov Centre")
+        & (polls["region"] == "national")
+        & (polls["date"].dt.strftime("%Y-%m") <= fit_end)
+    ]
+    items = []
+    for wording, frame in rows.groupby("item", sort=False):
+        if wording not in RAZUMKOV_WORDINGS:
+            continue
+        name, spec = RAZUMKOV_WORDINGS[str(wording)]
+        month = frame["date"].iloc[0].strftime("%Y-%m")
+        held = held_share_trend(month)
         terms: dict[str, Any] = {}
         if spec.get("recognized"):
             terms["recognized_de_jure"] = 1.0 - held
@@ -729,16 +808,51 @@ def out_of_sample_checks(weights: TermWeights) -> list[dict[str, Any]]:
             terms["withdraw_from"] = withdrawal_share(spec["withdraw"])
         if "nato" in spec:
             terms["nato"] = spec["nato"]
-        accept, reject, _ = package_support(
-            opinion.reservation_point(demand), weight, weights, held_share=held, **terms
+        values = dict(zip(frame["answer"], frame["value"] / 100.0, strict=True))
+        agree, disagree = values["agree"], values["disagree"]
+        items.append(
+            Item(
+                name=name,
+                date=month,
+                kind="package",
+                observed=(agree, disagree, max(0.0, 1.0 - agree - disagree)),
+                n=float(frame["sample_n"].iloc[0]),
+                n_assumed=False,
+                source="other_polls (Razumkov Centre, face-to-face)",
+                regions=regions_for(RAZUMKOV_NO_CONCESSIONS, PATTERN_2025),
+                held_share=held,
+                terms=terms,
+            )
         )
+    return items
+
+
+def fit_items(fit_end: str = FIT_END) -> list[Item]:
+    """The items the weights are fitted to: the KIIS/NDI items and Razumkov's recognition."""
+    razumkov = [item for item in razumkov_items(fit_end) if item.name in RAZUMKOV_FITTED]
+    return kiis_items(fit_end) + razumkov
+
+
+def out_of_sample_items(fit_end: str = FIT_END) -> list[Item]:
+    """Razumkov's items that are not fitted: withdrawal and neutrality."""
+    return [item for item in razumkov_items(fit_end) if item.name not in RAZUMKOV_FITTED]
+
+
+def out_of_sample_checks(weights: TermWeights) -> list[dict[str, Any]]:
+    """Razumkov's withdrawal and neutrality items against the fitted public (not fitted)."""
+    items = out_of_sample_items()
+    rows = []
+    for item, shares in zip(items, predict(items, weights), strict=True):
         rows.append(
             {
-                "item": f"razumkov-2025-03: {item}",
-                "observed_accept": round(100 * agree, 1),
-                "modelled_accept": round(100 * float(accept), 1),
-                "observed_reject": round(100 * disagree, 1),
-                "modelled_reject": round(100 * float(reject), 1),
+                "item": item.name,
+                "n": item.n,
+                "observed_accept": round(100 * item.observed[0], 1),
+                "modelled_accept": round(100 * float(shares[0]), 1),
+                "observed_reject": round(100 * item.observed[1], 1),
+                "modelled_reject": round(100 * float(shares[1]), 1),
+                "observed_undecided": round(100 * item.observed[2], 1),
+                "modelled_undecided": round(100 * float(shares[2]), 1),
             }
         )
     return rows

@@ -27,6 +27,26 @@ lifted, the EU path, official status of the invader's language, a patron's recog
 a fixed cost of handing over held land), each with its weight :math:`\theta_k` (a
 :class:`TermWeights`; the fitted values ship in ``term_weights.csv``).
 
+**De jure recognition by the defender** costs twice: the recognised area loses its leniency
+(it enters :math:`\tilde x` at zero, the per-share part), and the formal act itself costs a
+fixed :math:`\theta_R \le 0` (``recognition``) whenever the defender recognises any occupied
+area (:math:`\rho > 0`, ``recognized_by = "defender"``):
+
+.. math::
+
+    u_i \mathrel{+}= \theta_R\, \mathbf 1[\rho > 0].
+
+Why one fixed number and no second per-share slope: the only items that separate
+recognition (Razumkov, February-March 2025: 5% agree to recognise the four oblasts and
+Crimea as Russian in international agreements; KIIS's Russian plan, May 2025) both recognise
+*all* the occupied area, so the data hold one point on the recognised-share axis; a slope
+beyond the leniency's would be unidentified (the leniency already is a per-share part). The
+fixed form says the act of signing the land away, not its size, is what the public refuses
+(Razumkov, March 2025: 5% agree to recognise the occupied area; KIIS, May-June 2025: 43%
+accept freezing the line without recognition). :math:`\theta_R` is a cost by construction
+(``TermWeights`` refuses a positive value): with it, a larger cession never raises
+acceptance, the property the tests check.
+
 **Response with an undecided band** (an ordered logit; McKelvey & Zavoina 1975): with a
 logistic error, a band :math:`\delta > 0` around indifference, and a share :math:`\eta` of
 respondents who say "hard to say" whatever the package (non-attitudes; Converse 1964),
@@ -69,6 +89,8 @@ McKelvey, R. D., & Zavoina, W. (1975). A statistical model for the analysis of o
 level dependent variables. *Journal of Mathematical Sociology* 4(1), 103-120.
 Kyiv International Institute of Sociology (May 2025), split-sample peace plans and
 wordings (``offramp data show kiis_peace_plans_2025``, ``other_polls``).
+Razumkov Centre (28 February - 6 March 2025), face-to-face, n = 2,018: single concessions
+(``other_polls``; babel.ua/en/news/116411, unn.ua).
 """
 
 from __future__ import annotations
@@ -113,6 +135,15 @@ class TermWeights:
     eu_path: float = 0.0
     language_status: float = 0.0
     patron_recognition: float = 0.0
+    recognition: float = 0.0
+
+    def __post_init__(self) -> None:
+        # A cession can only cost acceptance (the monotonicity the tests check).
+        if self.recognition > 0:
+            raise ValueError(
+                f"recognition: got {self.recognition}; must be at most 0 (a de jure cession "
+                "is a cost, logit units)"
+            )
 
     def with_values(self, **values: float) -> TermWeights:
         """A copy with some weights changed."""
@@ -187,6 +218,7 @@ def term_utility(
     recognised = np.asarray(recognized_de_jure, dtype=float) > 0
     total = w.peace_value + w.withdrawal * withdrawn
     total = total + w.patron_recognition * (recognised & (recognized_by == "patrons"))
+    total = total + w.recognition * (recognised & (recognized_by == "defender"))
     if (name := _GUARANTEE_WEIGHT[guarantees]) is not None:
         total += getattr(w, name)
     if (name := _SANCTIONS_WEIGHT[sanctions]) is not None:
