@@ -5,7 +5,7 @@ files in a commit of its own that says why::
 
     OFFRAMP_REGENERATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden_master.py
 
-The cases are three policies x 50 runs x 60 months of the bundled scenario, and one run with
+The cases are four policies x 50 runs x 60 months of the bundled scenario, and one run with
 the spatial protest model (``mobilization.model = "epstein"``). Each case is one ``.npz``
 file of plain arrays (no pickle) under ``tests/golden/``.
 """
@@ -28,6 +28,9 @@ CASES = {
     "fight-on": dict(policy="fight-on", runs=50, horizon=60, epstein=False),
     "land-for-peace": dict(policy="land-for-peace", runs=50, horizon=60, epstein=False),
     "armistice": dict(policy="armistice", runs=50, horizon=60, epstein=False),
+    "land-for-peace-by-decree": dict(
+        policy="land-for-peace-by-decree", runs=50, horizon=60, epstein=False
+    ),
     "armistice-epstein": dict(policy="armistice", runs=1, horizon=24, epstein=True),
 }
 
