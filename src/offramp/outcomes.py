@@ -431,6 +431,23 @@ TRAJECTORIES: dict[str, TrajectoryVariable] = {
             "f",
             "lower",
         ),
+        TrajectoryVariable(
+            "casualties_defender",
+            "defender's military casualties",
+            "persons",
+            "cumulative military casualties (killed and wounded) of the defender",
+            "f",
+            "lower",
+        ),
+        TrajectoryVariable(
+            "settlement_pressure",
+            "pressure to settle",
+            "index 0-1",
+            "pressure on the defender's government to settle: the public's weariness and the "
+            "leader's lost approval (leadership.settlement_pressure)",
+            "f",
+            None,
+        ),
     ]
 }
 
