@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import offramp
 from offramp.engine import simulate
+from offramp.scenario.schema import Policy
 
 
 def test_same_seed_same_numbers(ukraine):
@@ -120,7 +121,7 @@ def test_spatial_protest_model_is_selectable_and_chunk_invariant(ukraine):
 
 def test_a_policy_can_set_its_own_ratification_rule(ukraine):
     """Art. 73 puts a cession to a referendum; a policy that forces it by decree bypasses it."""
-    by_scenario = ukraine.policy("land-for-peace")
+    by_scenario = Policy(name="cession", kind="land-for-peace", deal_month=1)
     assert by_scenario.ratification_rule(ukraine.ratification) == "referendum"
     forced = by_scenario.model_copy(update={"name": "forced", "ratification": "decree"})
     assert forced.ratification_rule(ukraine.ratification) == "decree"
@@ -129,7 +130,7 @@ def test_a_policy_can_set_its_own_ratification_rule(ukraine):
     # by decree the government signs whatever the invader accepts, and it is in force ...
     assert decree["deal_signed"].any()
     assert (decree["deal_ratified"] == decree["deal_signed"]).all()
-    # ... put to a referendum at 13% support it declines to sign (Putnam's chief negotiator)
+    # ... put to a referendum in 2022 it declines to sign (Putnam's chief negotiator)
     assert not plain["deal_signed"].any() and plain["deal_declined"].any()
 
 

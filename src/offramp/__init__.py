@@ -13,7 +13,14 @@ The Python API has the CLI's verbs as functions::
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
+
+# Numba's OpenMP threads spin between kernel calls by default; the engine calls its kernels
+# many times a month, so spinning threads take cores from whatever else runs (another worker,
+# the peer tool in a benchmark). Sleeping threads give the same results and, measured on 2
+# shared cores, cut a study's CPU time from 23.5 s to 14.0 s (benchmarks/bench_study.py).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # The one place the version is written: pyproject.toml reads it (dynamic version), and the
 # CLI (`offramp --version`), the manifests and the report print it.

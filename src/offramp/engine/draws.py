@@ -39,22 +39,24 @@ class Draws:
     def __init__(self, seed: int, runs: NDArray[np.int64], n_agents: int, horizon: int):
         self.seed = int(seed)
         self.runs = np.asarray(runs, dtype=np.int64)
-        sensitivity, hardship, threshold, normal, uniform = [], [], [], [], []
-        for run in self.runs:
+        n = len(self.runs)
+        self.sensitivity = np.empty((n, n_agents))
+        self.hardship = np.empty((n, n_agents))
+        self.threshold = np.empty((n, n_agents))
+        normal = np.empty((n, horizon, N_NORMAL))
+        uniform = np.empty((n, horizon, N_UNIFORM))
+        for i, run in enumerate(self.runs):
             rng = run_generator(seed, int(run), STREAM_MODEL)
-            sensitivity.append(rng.standard_normal(n_agents))
-            hardship.append(rng.random(n_agents))
-            threshold.append(rng.standard_normal(n_agents))
+            rng.standard_normal(out=self.sensitivity[i])
+            rng.random(out=self.hardship[i])
+            rng.standard_normal(out=self.threshold[i])
             # The monthly draws come from streams of their own, filled month by month, so
             # that month t's numbers do not depend on the horizon asked for.
-            normal.append(_part(seed, run, 1).standard_normal((horizon, N_NORMAL)))
-            uniform.append(_part(seed, run, 2).random((horizon, N_UNIFORM)))
-        self.sensitivity = np.array(sensitivity)
-        self.hardship = np.array(hardship)
-        self.threshold = np.array(threshold)
+            _part(seed, run, 1).standard_normal(out=normal[i])
+            _part(seed, run, 2).random(out=uniform[i])
         # month-major, so that a month's draws are a contiguous (runs, k) block
-        self.normal = np.ascontiguousarray(np.array(normal).transpose(1, 0, 2))
-        self.uniform = np.ascontiguousarray(np.array(uniform).transpose(1, 0, 2))
+        self.normal = np.ascontiguousarray(normal.transpose(1, 0, 2))
+        self.uniform = np.ascontiguousarray(uniform.transpose(1, 0, 2))
 
     def month(self, t: int) -> MonthDraws:
         """The draws of month ``t``."""

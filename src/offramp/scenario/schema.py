@@ -1042,6 +1042,8 @@ class Policy(Section):
         A policy of kind ``deal`` takes its deal's ``process.ratification`` unless the policy
         sets ``ratification`` itself (``offramp.engine.deal_terms`` resolves it).
         """
+        if self.kind == "deal":
+            raise ValueError("a deal policy's rule is its deal's (offramp.engine.deal_terms)")
         if self.ratification is not None:
             return self.ratification
         if self.recognises_cession:
