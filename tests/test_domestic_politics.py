@@ -145,7 +145,10 @@ def test_shipped_approval_reproduces_the_trust_waves_within_the_reported_error(
 
 @pytest.mark.slow
 def test_fit_from_neutral_starts_finds_the_shipped_values(ukraine: Scenario) -> None:
-    fit = approval_fit.fit_approval(ukraine, runs=32, starts=8, profile_points=7)
+    # The shipped values come from the default settings (64 runs, 16 starts); a cheaper fit
+    # (32 runs, 8 starts) lands on the other optimum of the ridge (reversion at its bound,
+    # RMSE 7.08 pp against 7.11): the surface is flat along it, as docs/calibration.md says.
+    fit = approval_fit.fit_approval(ukraine)
     assert fit.rmse_pp < 7.5
     assert fit.estimate["leadership.approval_reversion"] == pytest.approx(0.12, abs=0.04)
     assert fit.estimate["leadership.casualty_sensitivity"] == pytest.approx(0.062, abs=0.02)

@@ -115,7 +115,7 @@ def test_parameter_ranges_cover_exactly_the_numeric_parameters():
 
 def test_bundled_uncertainties_are_valid_and_sourced():
     scenario = load_scenario("ukraine-2022")
-    assert 8 <= len(scenario.uncertain) <= 15
+    assert 8 <= len(scenario.uncertain) <= 20
     assert all(d.source for d in scenario.uncertain.values())
 
 
