@@ -50,6 +50,8 @@ def test_run_json_has_the_documented_shape():
     assert set(doc["policies"]) == {
         "fight-on",
         "land-for-peace",
+        "land-for-peace-by-decree",
+        "land-for-peace-by-decree+guarantees",
         "armistice",
         "land-for-peace+guarantees",
         "armistice+guarantees",

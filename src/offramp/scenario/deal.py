@@ -54,12 +54,10 @@ from offramp.mechanisms.deal_terms import (
 )
 from offramp.scenario.files import read_toml
 from offramp.scenario.loading import (
-    _MISSING,
     Problem,
     ScenarioError,
-    _allowed_keys,
-    _dotted,
     _non_finite_numbers,
+    problems_from,
 )
 
 BUNDLED_DEALS = "offramp.deals"
@@ -268,36 +266,13 @@ def deal_from_mapping(data: dict[str, Any], source: str = "deal") -> Deal:
     except ValidationError as error:
         # NaN and infinity are reported by both passes: keep the first message per field.
         seen = {problem.field for problem in problems}
-        problems.extend(p for p in _problems(error) if p.field not in seen)
+        problems.extend(
+            p for p in problems_from(error, DealFile, "unknown term") if p.field not in seen
+        )
     if problems:
         raise DealError(source, problems)
     assert deal is not None
     return deal
-
-
-def _problems(error: ValidationError) -> list[Problem]:
-    problems = []
-    for item in error.errors(include_url=False):
-        location = tuple(item["loc"])
-        field = _dotted(location)
-        value = item.get("input", _MISSING)
-        kind = item["type"]
-        if kind == "missing":
-            value, message = _MISSING, "this field is required"
-        elif kind == "extra_forbidden":
-            allowed = _allowed_keys(DealFile, location)
-            message = "unknown term" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
-        elif kind == "value_error":
-            message = str(item["msg"]).removeprefix("Value error, ")
-        else:
-            message = item["msg"]
-            context = item.get("ctx") or {}
-            if "expected" in context:
-                message = f"must be one of {context['expected']}"
-        if isinstance(value, dict | list) and kind != "extra_forbidden":
-            value = type(value).__name__
-        problems.append(Problem(field, value, message))
-    return problems
 
 
 __all__ = [

@@ -105,7 +105,7 @@ def validate_scenario(table: dict[str, Any], source: str = "scenario") -> Scenar
     try:
         scenario = Scenario.model_validate(table)
     except ValidationError as error:
-        problems.extend(_problems_from(error))
+        problems.extend(problems_from(error))
         scenario = None
     if problems:
         # NaN and infinity are reported by both passes; keep each field once.
@@ -173,7 +173,14 @@ def _allowed_keys(model: type[BaseModel], location: tuple[Any, ...]) -> list[str
     return sorted(current.model_fields)
 
 
-def _problems_from(error: ValidationError) -> list[Problem]:
+def problems_from(
+    error: ValidationError, model: type[BaseModel] = Scenario, unknown: str = "unknown field"
+) -> list[Problem]:
+    """One :class:`Problem` per error pydantic found validating ``model`` (a scenario, a deal).
+
+    ``unknown`` names what an unknown key is ("unknown field", "unknown term"); the keys
+    ``model`` allows at that place are listed after it.
+    """
     problems = []
     for item in error.errors(include_url=False):
         location = tuple(item["loc"])
@@ -183,15 +190,17 @@ def _problems_from(error: ValidationError) -> list[Problem]:
         if kind == "missing":
             value, message = _MISSING, "this field is required"
         elif kind == "extra_forbidden":
-            allowed = _allowed_keys(Scenario, location)
-            message = "unknown field" + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+            allowed = _allowed_keys(model, location)
+            message = unknown + (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        elif kind == "value_error":
+            message = str(item["msg"]).removeprefix("Value error, ")
         else:
             message = item["msg"]
             context = item.get("ctx") or {}
             if "expected" in context:
                 message = f"must be one of {context['expected']}"
         if isinstance(value, dict | list) and kind != "extra_forbidden":
-            value = _MISSING if kind == "missing" else type(value).__name__
+            value = type(value).__name__
         problems.append(Problem(field, value, message))
     return problems
 
