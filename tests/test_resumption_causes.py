@@ -68,6 +68,8 @@ def test_a_deferred_vote_in_the_engine_is_counted(ukraine):
         "deal": "vote-later",
         "deal_month": 12,
         "offer_every": 6,
+        "aid_cut_if_refused": 1.0,
+        "ratification": "referendum",
     }
     table = ukraine.model_dump()
     table["deals"] = [*table["deals"], deal]

@@ -51,7 +51,7 @@ def deals() -> None:
             land,
             ", ".join(terms),
             deal.economy.sanctions,
-            deal.process.ratification,
+            deal.process.ratification or "the scenario's rule",
             deal.source,
         )
     Console().print(table)

@@ -79,8 +79,8 @@ def compile_deal(scenario: Scenario, policy: Policy) -> DealTerms | None:
     if not policy.offers_deal:
         return None
     if policy.kind == "deal":
-        return _terms(scenario.deal(policy.deal), policy, own_numbers=False)
-    return _terms(implied_deal(scenario, policy), policy, own_numbers=True)
+        return _terms(scenario, scenario.deal(policy.deal), policy, own_numbers=False)
+    return _terms(scenario, implied_deal(scenario, policy), policy, own_numbers=True)
 
 
 def implied_deal(scenario: Scenario, policy: Policy) -> Deal:
@@ -98,7 +98,18 @@ def implied_deal(scenario: Scenario, policy: Policy) -> Deal:
     )
 
 
-def _terms(deal: Deal, policy: Policy, own_numbers: bool) -> DealTerms:
+def _scenario_rule(scenario: Scenario, deal: Deal) -> str:
+    """The scenario's rule for a deal that does not name its own: a change of territory is
+    a cession (Art. 73), anything else an armistice."""
+    territory = deal.territory
+    cedes = bool(territory.withdraw_from) or (
+        bool(territory.recognized_de_jure) and territory.recognized_by == "defender"
+    )
+    rules = scenario.ratification
+    return rules.cession_rule if cedes else rules.armistice_rule
+
+
+def _terms(scenario: Scenario, deal: Deal, policy: Policy, own_numbers: bool) -> DealTerms:
     territory, security = deal.territory, deal.security
     everything = ALL_OCCUPIED in territory.recognized_de_jure
     package = {
@@ -108,7 +119,9 @@ def _terms(deal: Deal, policy: Policy, own_numbers: bool) -> DealTerms:
     }
     return DealTerms(
         name=deal.name,
-        ratification_rule=policy.ratification or deal.process.ratification,
+        ratification_rule=policy.ratification
+        or deal.process.ratification
+        or _scenario_rule(scenario, deal),
         recognises_all_occupied=everything,
         recognised_share=0.0 if everything else deal.recognised_share(),
         recognised_by_defender=territory.recognized_by == "defender",
@@ -179,7 +192,9 @@ def _from_deal(scenario: Scenario, policy: Policy) -> DealTerms:
     }
     return DealTerms(
         name=deal.name,
-        ratification_rule=policy.ratification or deal.process.ratification,
+        ratification_rule=policy.ratification
+        or deal.process.ratification
+        or _scenario_rule(scenario, deal),
         recognises_all_occupied=everything,
         recognised_share=0.0 if everything else deal.recognised_share(),
         recognised_by_defender=territory.recognized_by == "defender",

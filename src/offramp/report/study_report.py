@@ -37,6 +37,9 @@ POLL_ANSWERS = {
 TERM_GROUPS = ("territory", "security", "economy", "politics", "process")
 
 
+SCENARIO_RULE = "the scenario's rule"
+
+
 def policy_table(study: Study) -> str:
     """The policies compared: kind, description and levers (named as the catalogue does)."""
     levers = policy_parameters(study.scenario)
@@ -95,8 +98,8 @@ def term_texts(deal: Deal) -> dict[str, str]:
         "economy": f"sanctions: {deal.economy.sanctions}",
         "politics": f"EU path: {_yes(deal.politics.eu_path)}; official status of the "
         f"invader's language: {_yes(deal.politics.language_status)}",
-        "process": f"ratification: {deal.process.ratification}; ceasefire before the vote: "
-        + (f"{days} days" if days else "none (the vote comes first)"),
+        "process": f"ratification: {deal.process.ratification or SCENARIO_RULE}; "
+        "ceasefire before the vote: " + (f"{days} days" if days else "none (the vote comes first)"),
         "source": deal.source or "(none given)",
     }
 

@@ -159,10 +159,12 @@ class DealPolitics(_Terms):
 
 
 class DealProcess(_Terms):
-    ratification: Literal["referendum", "parliament", "decree"] = Field(
-        "referendum",
-        description="How the defender ratifies: referendum (Ukraine's constitution, Art. 73, "
-        "for any change of territory), parliament, or decree.",
+    ratification: Literal["referendum", "parliament", "decree"] | None = Field(
+        None,
+        description="How the defender ratifies: referendum, parliament, or decree; unset, the "
+        "scenario's rule: `ratification.cession_rule` for a deal that recognises or hands "
+        "over territory (Ukraine's constitution, Art. 73: a referendum), "
+        "`ratification.armistice_rule` otherwise.",
     )
     ceasefire_days_before_vote: int = Field(
         0,

@@ -178,6 +178,11 @@ def deal_vocabulary() -> list[dict[str, Any]]:
                 "description": info.description or "",
                 "default": default,
             }
+            options = typing.get_args(annotation)
+            if type(None) in options and len(options) == 2:
+                # an optional choice (unset: the scenario's default, e.g. its ratification rule)
+                annotation = next(o for o in options if o is not type(None))
+                term["optional"] = True
             if typing.get_origin(annotation) is list:
                 (item,) = typing.get_args(annotation)
                 if typing.get_origin(item) is typing.Annotated:

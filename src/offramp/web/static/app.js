@@ -425,6 +425,7 @@ function termControl(term) {
       if (input.multiple) {
         input.size = term.allowed.length;
       }
+      if (term.optional) input.add(new Option("(the scenario's rule)", ""));
       for (const value of term.allowed) {
         input.add(new Option(value, value));
       }
@@ -452,7 +453,7 @@ function readTerm(term) {
   const input = $(termId(term));
   if (term.kind === "bool") return input.checked;
   if (term.kind === "areas") return [...input.selectedOptions].map((o) => o.value);
-  if (term.kind === "choice") return input.value;
+  if (term.kind === "choice") return input.value === "" && term.optional ? null : input.value;
   return Number(input.value);
 }
 
@@ -461,7 +462,7 @@ function writeTerm(term, value) {
   if (term.kind === "bool") input.checked = Boolean(value);
   else if (term.kind === "areas") {
     for (const option of input.options) option.selected = value.includes(option.value);
-  } else input.value = value;
+  } else input.value = value ?? "";
 }
 
 function fillTerms(deal) {
