@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from offramp.scenario.catalogue import CatalogueEntry, per_run_parameters, range_text
+from offramp.scenario.catalogue import Bounded, CatalogueEntry, per_run_parameters
 
 if TYPE_CHECKING:
     from offramp.scenario.schema import Policy, Scenario
 
 
 @dataclass(frozen=True)
-class ParameterInfo:
+class ParameterInfo(Bounded):
     """One numeric parameter: where it lives, its value, what it means and what is allowed."""
 
     path: str
@@ -56,21 +56,6 @@ class ParameterInfo:
             policy=policy,
             region=entry.region,
         )
-
-    @property
-    def lower(self) -> float | None:
-        """The lower bound (inclusive or not), if any."""
-        return self.ge if self.ge is not None else self.gt
-
-    @property
-    def upper(self) -> float | None:
-        """The upper bound (inclusive or not), if any."""
-        return self.le if self.le is not None else self.lt
-
-    @property
-    def range_text(self) -> str:
-        """The allowed range as a reader writes it: '≥ 0, ≤ 1', '> 0'."""
-        return range_text(self.ge, self.gt, self.le, self.lt)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the dashboard's parameter list)."""

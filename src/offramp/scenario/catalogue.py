@@ -33,8 +33,32 @@ if TYPE_CHECKING:
     from offramp.scenario.schema import ParameterRange, Policy, Scenario
 
 
+class Bounded:
+    """A parameter's bounds (pydantic's ``ge``/``gt``/``le``/``lt``), as a reader reads them."""
+
+    ge: float | None
+    gt: float | None
+    le: float | None
+    lt: float | None
+
+    @property
+    def lower(self) -> float | None:
+        """The lower bound (inclusive or not), if any."""
+        return self.ge if self.ge is not None else self.gt
+
+    @property
+    def upper(self) -> float | None:
+        """The upper bound (inclusive or not), if any."""
+        return self.le if self.le is not None else self.lt
+
+    @property
+    def range_text(self) -> str:
+        """The allowed range as a reader writes it: '≥ 0, ≤ 1', '> 0', 'any'."""
+        return range_text(self.ge, self.gt, self.le, self.lt)
+
+
 @dataclass(frozen=True)
-class CatalogueEntry:
+class CatalogueEntry(Bounded):
     """One numeric parameter of the schema."""
 
     path: str  # dotted path ("bargaining.emboldening"); see the module docstring
@@ -52,21 +76,6 @@ class CatalogueEntry:
     lt: float | None
     per_run: bool  # compiled into per-run arrays (an engine parameter, overridable)
     region: str | None = None  # for a region's parameter: the region's name
-
-    @property
-    def lower(self) -> float | None:
-        """The lower bound (inclusive or not), if any."""
-        return self.ge if self.ge is not None else self.gt
-
-    @property
-    def upper(self) -> float | None:
-        """The upper bound (inclusive or not), if any."""
-        return self.le if self.le is not None else self.lt
-
-    @property
-    def range_text(self) -> str:
-        """The allowed range as a reader writes it: '≥ 0, ≤ 1', '> 0', 'any'."""
-        return range_text(self.ge, self.gt, self.le, self.lt)
 
     @property
     def range(self) -> ParameterRange:
