@@ -49,6 +49,44 @@ def test_hk_one_step_matches_brute_force():
     np.testing.assert_allclose(hegselmann_krause(x, w, eps, 0.25), x + 0.25 * (expected - x))
 
 
+def _reference_update(x, w, eps, mu):
+    """The HK step by the definition the kernel implements, with its exact arithmetic.
+
+    Stable sort, running sums in sorted order, and the window of agent k from k's own
+    comparisons (``x_j >= x_k - eps`` and ``x_j <= x_k + eps``) found by bisection.
+    """
+    order = np.argsort(x, kind="stable")
+    xs, ws = x[order], w[order]
+    cum_w = np.concatenate([[0.0], np.cumsum(ws)])
+    cum_wx = np.concatenate([[0.0], np.cumsum(ws * xs)])
+    lo = np.searchsorted(xs, xs - eps, side="left")
+    hi = np.searchsorted(xs, xs + eps, side="right")
+    total = cum_w[hi] - cum_w[lo]
+    mean = np.where(total > 0, (cum_wx[hi] - cum_wx[lo]) / np.where(total > 0, total, 1), xs)
+    out = np.empty_like(x)
+    out[order] = xs + mu * (mean - xs)
+    return out
+
+
+@given(
+    st.integers(1, 30).flatmap(
+        lambda n: (
+            arrays(np.float64, n, elements=st.sampled_from([-1.0, 0.0, 0.25, 0.5, 2.0]))
+            | arrays(np.float64, n, elements=st.floats(-3, 4))
+        )
+    ),
+    st.sampled_from([0.0, 0.1, 0.3, 1.0, 10.0, np.inf]),
+    st.floats(0, 1),
+)
+def test_hk_window_search_is_exactly_the_definition(x, eps, mu):
+    # Ties, rows shorter than the kernel's four-place scan and an unbounded radius are the
+    # cases its sentinel padding must get right; the result must be bit-identical.
+    w = np.linspace(1.0, 2.0, x.size)
+    np.testing.assert_array_equal(
+        hegselmann_krause(x, w, eps, mu), _reference_update(x, w, eps, mu)
+    )
+
+
 @given(arrays(np.float64, (3, 40), elements=st.floats(-3, 4)), st.floats(0, 2), st.floats(0, 1))
 def test_hk_keeps_opinions_within_their_range_and_rows_independent(x, eps, mu):
     w = np.full(40, 1 / 40)
