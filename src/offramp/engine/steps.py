@@ -199,11 +199,11 @@ def negotiation_step(state: RunState, P: CompiledParameters, month: Month) -> No
     state.patrons.aid_cut = np.where(declined, cut, state.patrons.aid_cut)
     if P.deal.vote_delay_months > 0:
         # the ceasefire comes first; the vote, with the public's opinion then, decides later
-        _sign(state, P, month, signing, in_force=signing, ratified=np.zeros_like(signing))
+        _sign(state, P, month, signing, support, in_force=signing, ratified=np.zeros_like(signing))
         deal.vote_month = np.where(signing, month.t + P.deal.vote_delay_months, deal.vote_month)
         return
     passed = signing & _ratified(state, P, month, support)
-    _sign(state, P, month, signing, in_force=passed, ratified=passed)
+    _sign(state, P, month, signing, support, in_force=passed, ratified=passed)
 
 
 def _offer_due(state: RunState, P: CompiledParameters, month: Month) -> BoolArray:
@@ -329,12 +329,15 @@ def _sign(
     P: CompiledParameters,
     month: Month,
     signing: BoolArray,
+    support: FloatArray,
     in_force: BoolArray,
     ratified: BoolArray,
 ) -> None:
-    """Record a signature (and the audience cost) and put a deal into force."""
+    """Record a signature (and the audience cost) and put a deal into force.
+
+    ``support`` is the public's support this month, as the government saw it when signing.
+    """
     deal, leader, territory = state.deal, state.leader, state.front.territory
-    support = _public_support(state, P)
     deal.signed_now = signing
     deal.signed |= signing
     deal.ratified |= ratified

@@ -168,6 +168,15 @@ def _sigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
+def _sigmoid_in_place(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`_sigmoid` overwriting ``x`` (a float array the caller owns); returns it."""
+    x *= 0.5
+    np.tanh(x, out=x)
+    x += 1.0
+    x *= 0.5
+    return x
+
+
 def judged_package_territory(
     held_share: ArrayLike,
     leniency: ArrayLike,
@@ -235,13 +244,31 @@ def term_utility(
 def response_shares(
     utility: ArrayLike, band: ArrayLike, no_opinion: ArrayLike = 0.0
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Per-agent probabilities (acceptable, completely unacceptable, hard to say)."""
+    """Per-agent probabilities (acceptable, completely unacceptable, hard to say).
+
+    ``accept = (1 - no_opinion) * sigmoid(u - band)``,
+    ``reject = (1 - no_opinion) * sigmoid(-u - band)``,
+    ``undecided = clip(1 - accept - reject, 0, 1)``.
+    """
     u = np.asarray(utility, dtype=float)
     d = np.asarray(band, dtype=float)
     opinionated = 1.0 - np.asarray(no_opinion, dtype=float)
-    accept = opinionated * _sigmoid(u - d)
-    reject = opinionated * _sigmoid(-u - d)
-    return accept, reject, np.clip(1.0 - accept - reject, 0.0, 1.0)
+    # In place on three arrays, not a temporary per operation: the engine asks this of
+    # every agent of every run each month a deal is on the table. Same operations, same
+    # order, so the same numbers as the plain expressions in the docstring.
+    shape = np.broadcast_shapes(u.shape, d.shape, opinionated.shape)
+    if not shape:
+        accept = opinionated * _sigmoid(u - d)
+        reject = opinionated * _sigmoid(-u - d)
+        return accept, reject, np.clip(1.0 - accept - reject, 0.0, 1.0)
+    accept = _sigmoid_in_place(np.subtract(u, d, out=np.empty(shape)))
+    np.multiply(opinionated, accept, out=accept)
+    reject = np.negative(np.broadcast_to(u, shape), out=np.empty(shape))
+    reject = _sigmoid_in_place(np.subtract(reject, d, out=reject))
+    np.multiply(opinionated, reject, out=reject)
+    undecided = np.subtract(1.0, accept)
+    undecided -= reject
+    return accept, reject, np.clip(undecided, 0.0, 1.0, out=undecided)
 
 
 def _weighted(share: NDArray[np.float64], weight: ArrayLike) -> NDArray[np.float64]:
@@ -310,8 +337,13 @@ def package_support(
         eu_path=eu_path,
         language_status=language_status,
     )
-    shortfall = np.maximum(0.0, r - np.asarray(judged)[..., None])
-    utility = np.asarray(other)[..., None] - weights.territory * shortfall
+    # utility = other - territory * max(0, r - judged), in place on one array
+    judged, other = np.asarray(judged)[..., None], np.asarray(other)[..., None]
+    utility = np.empty(np.broadcast_shapes(r.shape, judged.shape, other.shape))
+    np.subtract(r, judged, out=utility)
+    np.maximum(0.0, utility, out=utility)
+    np.multiply(weights.territory, utility, out=utility)
+    np.subtract(other, utility, out=utility)
     accept, reject, undecided = response_shares(utility, weights.undecided_band, weights.no_opinion)
     return (
         _weighted(accept, population_weight),
