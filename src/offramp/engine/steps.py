@@ -170,6 +170,7 @@ def opinion_step(state: RunState, P: CompiledParameters, month: Month) -> None:
         shift=shift,
         confidence=P["opinion.confidence"],
         influence=P["opinion.influence"],
+        overwrite=True,
     )
 
 

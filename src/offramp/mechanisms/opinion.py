@@ -219,6 +219,7 @@ def opinion_month(
     shift: ArrayLike,
     confidence: ArrayLike,
     influence: ArrayLike,
+    overwrite: bool = False,
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
     """One month of opinion: weariness, a common shift, then bounded-confidence influence.
 
@@ -236,6 +237,10 @@ def opinion_month(
     weariness, shift, confidence, influence : array_like, scalar or shape (runs,)
         This month's weariness step (zero in peace), common shift (rallies, recovery),
         confidence radius and influence rate.
+    overwrite : bool
+        Update ``demand`` and ``order`` in place and return them, when they are C-ordered
+        float and int64 arrays (the engine's run state owns them); otherwise, or by default,
+        return new arrays.
 
     Returns
     -------
@@ -248,11 +253,14 @@ def opinion_month(
         return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=float), (runs,)))
 
     sens = np.ascontiguousarray(np.broadcast_to(np.asarray(sensitivity, float), (runs, n)))
-    new = np.empty_like(demand)
-    order = order.copy()
+    demand = np.ascontiguousarray(demand, dtype=float)
+    # Safe in place: the kernel reads a run's whole row before it writes any of it.
+    in_place = overwrite and order.dtype == np.int64 and order.flags.c_contiguous
+    new = demand if overwrite else np.empty_like(demand)
+    order = order if in_place else np.array(order, dtype=np.int64, order="C")
     refusing = np.empty(runs)
     _opinion_rows(
-        np.ascontiguousarray(demand, dtype=float),
+        demand,
         np.asarray(weights, dtype=float),
         order,
         sens,
