@@ -232,3 +232,44 @@ def test_the_fit_finds_the_shipped_weights() -> None:
     from offramp.calibration.deal_weights import negative_log_likelihood
 
     assert negative_log_likelihood(fit.items, shipped) <= worse + 0.5
+
+
+def _plain_package_support(reservation, weight, w, held, withdraw, rho):
+    """package_support's definition as plain array expressions (the reference)."""
+    from offramp.mechanisms.package_support import term_utility
+
+    judged = judged_package_territory(
+        held, w.leniency, withdraw_from=withdraw, recognized_de_jure=rho
+    )
+    other = term_utility(w, withdraw_from=withdraw, recognized_de_jure=rho)
+    shortfall = np.maximum(0.0, reservation - np.asarray(judged)[..., None])
+    utility = np.asarray(other)[..., None] - w.territory * shortfall
+    shares = response_shares(utility, w.undecided_band, w.no_opinion)
+    return tuple((s * weight).sum(axis=-1) / weight.sum() for s in shares)
+
+
+@given(
+    weights_st,
+    st.lists(held_st, min_size=1, max_size=5),
+    st.floats(0.0, 0.2),
+    st.floats(0.0, 0.3),
+    st.booleans(),
+)
+def test_package_support_is_its_plain_expressions_to_the_bit(w, held, withdraw, rho, per_run):
+    # The compiled passes must give the same numbers as the definition, for one public or
+    # for a batch of runs (each with its own front line), so the golden master holds.
+    runs = len(held)
+    reservation = np.tile(RESERVATION, (runs, 1)) if per_run else RESERVATION
+    held_share = np.array(held) if per_run else held[0]
+    got = package_support(
+        reservation,
+        WEIGHT,
+        w,
+        held_share=held_share,
+        withdraw_from=withdraw,
+        recognized_de_jure=rho,
+    )
+    expected = _plain_package_support(reservation, WEIGHT, w, held_share, withdraw, rho)
+    for g, e in zip(got, expected, strict=True):
+        assert np.shape(g) == np.shape(e)
+        np.testing.assert_array_equal(g, e)

@@ -99,6 +99,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
 from typing import Literal
 
+import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -166,15 +167,6 @@ _SANCTIONS_WEIGHT = {"kept": None, "eased": "sanctions_eased", "lifted": "sancti
 
 def _sigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
-def _sigmoid_in_place(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    """:func:`_sigmoid` overwriting ``x`` (a float array the caller owns); returns it."""
-    x *= 0.5
-    np.tanh(x, out=x)
-    x += 1.0
-    x *= 0.5
-    return x
 
 
 def judged_package_territory(
@@ -253,22 +245,9 @@ def response_shares(
     u = np.asarray(utility, dtype=float)
     d = np.asarray(band, dtype=float)
     opinionated = 1.0 - np.asarray(no_opinion, dtype=float)
-    # In place on three arrays, not a temporary per operation: the engine asks this of
-    # every agent of every run each month a deal is on the table. Same operations, same
-    # order, so the same numbers as the plain expressions in the docstring.
-    shape = np.broadcast_shapes(u.shape, d.shape, opinionated.shape)
-    if not shape:
-        accept = opinionated * _sigmoid(u - d)
-        reject = opinionated * _sigmoid(-u - d)
-        return accept, reject, np.clip(1.0 - accept - reject, 0.0, 1.0)
-    accept = _sigmoid_in_place(np.subtract(u, d, out=np.empty(shape)))
-    np.multiply(opinionated, accept, out=accept)
-    reject = np.negative(np.broadcast_to(u, shape), out=np.empty(shape))
-    reject = _sigmoid_in_place(np.subtract(reject, d, out=reject))
-    np.multiply(opinionated, reject, out=reject)
-    undecided = np.subtract(1.0, accept)
-    undecided -= reject
-    return accept, reject, np.clip(undecided, 0.0, 1.0, out=undecided)
+    accept = opinionated * _sigmoid(u - d)
+    reject = opinionated * _sigmoid(-u - d)
+    return accept, reject, np.clip(1.0 - accept - reject, 0.0, 1.0)
 
 
 def _weighted(share: NDArray[np.float64], weight: ArrayLike) -> NDArray[np.float64]:
@@ -337,19 +316,79 @@ def package_support(
         eu_path=eu_path,
         language_status=language_status,
     )
-    # utility = other - territory * max(0, r - judged), in place on one array
-    judged, other = np.asarray(judged)[..., None], np.asarray(other)[..., None]
-    utility = np.empty(np.broadcast_shapes(r.shape, judged.shape, other.shape))
-    np.subtract(r, judged, out=utility)
-    np.maximum(0.0, utility, out=utility)
-    np.multiply(weights.territory, utility, out=utility)
-    np.subtract(other, utility, out=utility)
-    accept, reject, undecided = response_shares(utility, weights.undecided_band, weights.no_opinion)
-    return (
-        _weighted(accept, population_weight),
-        _weighted(reject, population_weight),
-        _weighted(undecided, population_weight),
+    return _package_shares(r, population_weight, weights, judged=judged, other=other)
+
+
+def _package_shares(
+    reservation_points: NDArray[np.float64],
+    population_weight: ArrayLike,
+    weights: TermWeights,
+    *,
+    judged: ArrayLike,
+    other: ArrayLike,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`response_shares` of ``other - territory * max(0, r - judged)``, weighted.
+
+    The engine asks this of every agent of every run each month a deal is on the table, so
+    it runs as two compiled passes around NumPy's ``tanh`` instead of a dozen array
+    operations: the same operations in the same order, and NumPy's own ``tanh`` and
+    row sums, so the same numbers to the last bit (a test checks it against the plain
+    expressions).
+    """
+    judged = np.asarray(judged, dtype=float)[..., None]
+    other = np.asarray(other, dtype=float)[..., None]
+    shape = np.broadcast_shapes(reservation_points.shape, judged.shape, other.shape)
+    n = shape[-1]
+
+    def rows(value: NDArray[np.float64], width: int) -> NDArray[np.float64]:
+        return np.ascontiguousarray(np.broadcast_to(value, shape[:-1] + (width,))).reshape(
+            -1, width
+        )
+
+    r = rows(reservation_points, n)
+    halves = np.empty((2,) + r.shape)
+    _tanh_arguments(
+        r,
+        rows(judged, 1)[:, 0],
+        rows(other, 1)[:, 0],
+        weights.territory,
+        weights.undecided_band,
+        halves,
     )
+    np.tanh(halves, out=halves)
+    w = np.ascontiguousarray(np.broadcast_to(np.asarray(population_weight, dtype=float), (n,)))
+    shares = np.empty((3,) + r.shape)
+    _weighted_answers(halves, 1.0 - weights.no_opinion, w, shares)
+    # NumPy's row sums (pairwise), as _weighted: a run's value must not depend on its chunk.
+    totals = shares.sum(axis=-1) / w.sum()
+    accept, reject, undecided = (totals[i].reshape(shape[:-1])[()] for i in range(3))
+    return accept, reject, undecided
+
+
+@numba.njit(cache=True)
+def _tanh_arguments(r, judged, other, territory, band, out):  # pragma: no cover - compiled
+    """``0.5 (u - band)`` and ``0.5 (-u - band)``, ``u = other - territory max(0, r - judged)``."""
+    runs, n = r.shape
+    for row in range(runs):
+        for k in range(n):
+            gap = r[row, k] - judged[row]
+            u = other[row] - territory * (gap if gap > 0.0 else 0.0)
+            out[0, row, k] = 0.5 * (u - band)
+            out[1, row, k] = 0.5 * (-u - band)
+
+
+@numba.njit(cache=True)
+def _weighted_answers(tanh, opinionated, w, out):  # pragma: no cover - compiled
+    """Accept, reject and undecided shares of each agent (from ``tanh`` of the halves) x weight."""
+    _, runs, n = tanh.shape
+    for row in range(runs):
+        for k in range(n):
+            accept = opinionated * (0.5 * (1.0 + tanh[0, row, k]))
+            reject = opinionated * (0.5 * (1.0 + tanh[1, row, k]))
+            undecided = min(max(1.0 - accept - reject, 0.0), 1.0)
+            out[0, row, k] = accept * w[k]
+            out[1, row, k] = reject * w[k]
+            out[2, row, k] = undecided * w[k]
 
 
 def no_concessions_answer(
