@@ -32,3 +32,29 @@ def test_readme_opens_with_the_two_commands():
     block = text.split("```")[1].strip().splitlines()
     assert block == ["python3 tasks.py run", "python3 tasks.py test"]
     assert "python3 tasks.py test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_debate_page_tables_are_the_assumption_sets_and_the_scenario():
+    # Each side's table on docs/debate.md lists every value of its set, with its source, and
+    # the bundled scenario's value beside it; a refit of the scenario must show up there.
+    import re
+
+    from offramp.scenario import load_scenario
+    from offramp.scenario.assumptions import load_assumption_set
+
+    scenario = load_scenario("ukraine-2022")
+    page = (ROOT / "docs" / "debate.md").read_text()
+    row = re.compile(r"^\| `([a-z_]+\.[a-z_]+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$", re.M)
+    for name, heading, end in (
+        ("domestic-veto", "## The op-ed", "## The analysts"),
+        ("stalemate-realism", "## The analysts", "## Who is right"),
+    ):
+        chosen = load_assumption_set(name)
+        section = page[page.index(heading) : page.index(end)]
+        rows = {m[1]: (m[2].strip(), m[3].strip(), m[4].strip()) for m in row.finditer(section)}
+        assert set(rows) == set(chosen.values), name
+        for path, (value, scenario_value, source) in rows.items():
+            group, field = path.split(".", 1)
+            assert value == str(chosen.values[path]), (name, path)
+            assert scenario_value == str(getattr(getattr(scenario, group), field)), (name, path)
+            assert source == chosen.sources[path], (name, path)
