@@ -238,9 +238,9 @@ def opinion_month(
         This month's weariness step (zero in peace), common shift (rallies, recovery),
         confidence radius and influence rate.
     overwrite : bool
-        Update ``demand`` and ``order`` in place and return them, when they are C-ordered
-        float and int64 arrays (the engine's run state owns them); otherwise, or by default,
-        return new arrays.
+        Update ``demand`` (if it is a C-ordered float array) and ``order`` (if a C-ordered
+        int64 array) in place and return them: the engine's run state owns them. By default,
+        and for an array of another kind, return new arrays.
 
     Returns
     -------
