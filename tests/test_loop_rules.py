@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import typing
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from offramp.engine import steps
 from offramp.mechanisms import bargaining, battlefield, leadership
+from offramp.scenario import schema
 
 unit = st.floats(0.0, 1.0)
 
@@ -167,3 +169,35 @@ def test_no_engine_function_is_longer_than_a_reader_can_hold() -> None:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = node.end_lineno - node.lineno + 1
                 assert length <= 80, f"{path.name}:{node.lineno} {node.name} has {length} lines"
+
+
+def test_no_policy_kind_is_compared_as_a_string_outside_the_schema() -> None:
+    # A policy is asked what it is (offers_deal, names_deal, recognises_cession,
+    # ratification_rule); comparing its kind by name elsewhere is how adding a kind used to
+    # mean editing seven files.
+    kinds = set(typing.get_args(schema.PolicyKind))
+    package = Path(inspect.getfile(schema)).parents[1]
+
+    def kind_names(node: ast.expr) -> set[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return {node.value} & kinds
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            return set().union(*(kind_names(e) for e in node.elts))
+        return set()
+
+    def is_kind(node: ast.expr) -> bool:
+        return (isinstance(node, ast.Attribute) and node.attr == "kind") or (
+            isinstance(node, ast.Name) and node.id == "kind"
+        )
+
+    found = []
+    for path in package.rglob("*.py"):
+        if path == Path(inspect.getfile(schema)):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Compare):
+                operands = [node.left, *node.comparators]
+                names = set().union(*(kind_names(e) for e in operands))
+                if names and any(is_kind(e) for e in operands):
+                    found.append(f"{path.relative_to(package)}:{node.lineno} {sorted(names)}")
+    assert not found, "policy kinds compared by name: " + "; ".join(found)

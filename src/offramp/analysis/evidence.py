@@ -74,7 +74,7 @@ def recurrence_probabilities(
 
 def default_horizon(scenario: Any) -> int:
     """The scenario's horizon, lengthened so that a deal's ten-year recurrence is observed."""
-    latest_deal = max((p.deal_month for p in scenario.policies if p.kind != "fight-on"), default=0)
+    latest_deal = max((p.deal_month for p in scenario.policies if p.offers_deal), default=0)
     return max(scenario.horizon_months, 12 * max(RECURRENCE_YEARS) + latest_deal)
 
 

@@ -218,7 +218,7 @@ def panel_backtest(
     rows = []
     for case in panel.itertuples(index=False):
         scenario = load_scenario(case.item)
-        deal = next(p.name for p in scenario.policies if p.kind != "fight-on")
+        deal = next(p.name for p in scenario.policies if p.offers_deal)
         censored = case.value_kind == "censored"
         observed = int(case.value)
         horizon = min(max(observed + 1, scenario.horizon_months), PANEL_MAX_HORIZON)

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from offramp.mechanisms.deal_terms import ALL_OCCUPIED
-from offramp.scenario.deal import Deal, deal_from_mapping, package_terms
+from offramp.scenario.deal import Deal, package_terms
 from offramp.scenario.schema import Policy, Scenario
 
 
@@ -76,26 +76,10 @@ class DealTerms:
 
 def compile_deal(scenario: Scenario, policy: Policy) -> DealTerms | None:
     """The terms ``policy`` offers under ``scenario`` (None when it fights on)."""
-    if not policy.offers_deal:
+    deal = scenario.offered_deal(policy)
+    if deal is None:
         return None
-    if policy.kind == "deal":
-        return _terms(scenario, scenario.deal(policy.deal), policy, own_numbers=False)
-    return _terms(scenario, implied_deal(scenario, policy), policy, own_numbers=True)
-
-
-def implied_deal(scenario: Scenario, policy: Policy) -> Deal:
-    """The deal a land-for-peace or armistice policy stands for, in the deal vocabulary."""
-    recognised = [ALL_OCCUPIED] if policy.recognises_cession else []
-    return deal_from_mapping(
-        {
-            "name": policy.kind,
-            "description": policy.description,
-            "territory": {"recognized_de_jure": recognised},
-            "economy": {"sanctions": _sanctions_word(policy.sanctions_relief)},
-            "process": {"ratification": policy.ratification_rule(scenario.ratification)},
-        },
-        source=f"policy {policy.name}",
-    )
+    return _terms(scenario, deal, policy, own_numbers=not policy.names_deal)
 
 
 def _scenario_rule(scenario: Scenario, deal: Deal) -> str:
@@ -137,10 +121,6 @@ def _terms(scenario: Scenario, deal: Deal, policy: Policy, own_numbers: bool) ->
         vote_delay_months=int(np.ceil(deal.process.ceasefire_days_before_vote / 30.0)),
         package=package,
     )
-
-
-def _sanctions_word(relief: float) -> str:
-    return "kept" if relief <= 0 else "lifted" if relief >= 1 else "eased"
 
 
 def guarantee_credibility(terms: DealTerms, P: Any) -> NDArray[np.float64]:

@@ -67,15 +67,10 @@ def policy_table(study: Study) -> str:
 
 def policy_deal(scenario: Scenario, policy: Policy) -> Deal | None:
     """The deal ``policy`` offers, in the deal vocabulary (None for fighting on)."""
-    from offramp.engine.deal_terms import implied_deal
-
-    if not policy.offers_deal:
-        return None
-    if policy.kind == "deal":
-        assert policy.deal is not None
-        return scenario.deal(policy.deal)
-    implied = implied_deal(scenario, policy)
-    return implied.model_copy(update={"source": f"the policy's own kind ({policy.kind})"})
+    deal = scenario.offered_deal(policy)
+    if deal is None or policy.names_deal:
+        return deal
+    return deal.model_copy(update={"source": f"the policy's own kind ({policy.kind})"})
 
 
 def _yes(flag: bool) -> str:

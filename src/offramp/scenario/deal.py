@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
@@ -59,6 +59,9 @@ from offramp.scenario.loading import (
     _non_finite_numbers,
     problems_from,
 )
+
+if TYPE_CHECKING:
+    from offramp.scenario.schema import Policy, Ratification
 
 BUNDLED_DEALS = "offramp.deals"
 
@@ -286,9 +289,33 @@ __all__ = [
     "DealError",
     "bundled_deals",
     "deal_from_mapping",
+    "implied_deal",
     "load_deal",
     "package_terms",
 ]
+
+
+def implied_deal(policy: Policy, ratification: Ratification) -> Deal:
+    """The deal a land-for-peace or armistice policy stands for, in the deal vocabulary.
+
+    Land-for-peace recognises all of the occupied territory at the line de jure; an
+    armistice freezes the line and recognises nothing. Sanctions are named by the policy's
+    ``sanctions_relief`` (0 kept, 1 lifted, between: eased); the ratification rule is the
+    policy's own, else the scenario's default for its kind.
+    """
+    relief = policy.sanctions_relief
+    sanctions = "kept" if relief <= 0 else "lifted" if relief >= 1 else "eased"
+    recognised = [ALL_OCCUPIED] if policy.recognises_cession else []
+    return deal_from_mapping(
+        {
+            "name": policy.kind,
+            "description": policy.description,
+            "territory": {"recognized_de_jure": recognised},
+            "economy": {"sanctions": sanctions},
+            "process": {"ratification": policy.ratification_rule(ratification)},
+        },
+        source=f"policy {policy.name}",
+    )
 
 
 def package_terms(deal: Deal, held_share: Any = None) -> dict[str, Any]:

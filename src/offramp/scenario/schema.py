@@ -1029,6 +1029,13 @@ class Policy(Section):
         return self.kind != "fight-on"
 
     @property
+    def names_deal(self) -> bool:
+        """Whether the policy offers a deal named in ``deal`` (kind ``deal``), whose terms,
+        guarantees and sanctions relief are the deal's; otherwise its own kind says what it
+        offers and its own numbers set the guarantees and relief."""
+        return self.kind == "deal"
+
+    @property
     def recognises_cession(self) -> bool:
         """Whether the policy's own kind is the de jure cession of all occupied territory.
 
@@ -1242,6 +1249,19 @@ class Scenario(Section):
                 ],
             )
         return self
+
+    def offered_deal(self, policy: Policy) -> Deal | None:
+        """The deal ``policy`` offers, in the deal vocabulary (None when it fights on): the
+        deal it names, or the one its own kind stands for (:func:`~offramp.scenario.deal.
+        implied_deal`)."""
+        from offramp.scenario.deal import implied_deal
+
+        if not policy.offers_deal:
+            return None
+        if policy.names_deal:
+            assert policy.deal is not None
+            return self.deal(policy.deal)
+        return implied_deal(policy, self.ratification)
 
     def deal(self, name: str) -> Deal:
         """The deal called ``name``: one of the scenario's [[deals]], else a bundled one."""
