@@ -232,8 +232,8 @@ def test_deal_builder_polls_an_edited_deal_and_draws_its_window(browser, dashboa
         ".map(trace => ({x: trace.x, y: trace.y}))"
     )
     assert drawn[0]["x"] == [offer["offer_month"] for offer in offers]
-    assert drawn[0]["y"] == pytest.approx([100 * offer["p_signed"] for offer in offers])
-    assert drawn[2]["y"] == pytest.approx([100 * offer["p_in_force"] for offer in offers])
+    assert drawn[0]["y"] == pytest.approx([100 * offer["p_deal_signed"] for offer in offers])
+    assert drawn[2]["y"] == pytest.approx([100 * offer["p_deal_in_force"] for offer in offers])
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#deal-builder").screenshot(path=str(ARTIFACTS / "deal_builder.png"))

@@ -202,7 +202,7 @@ def test_window_reports_each_offer_month():
     window = json.loads(result.output)
     assert [row["offer_month"] for row in window["offers"]] == ["2022-07", "2023-01", "2023-07"]
     for row in window["offers"]:
-        assert 0 <= row["p_in_force"] <= row["p_signed"] + 1e-12 <= 1 + 1e-12
+        assert 0 <= row["p_deal_in_force"] <= row["p_deal_signed"] + 1e-12 <= 1 + 1e-12
         assert set(row["territory_fight_on"]) == {"median"}
 
 

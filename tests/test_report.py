@@ -277,9 +277,9 @@ def _window_of(offers: list[tuple[float, float | None]]) -> dict:
         "offers": [
             {
                 "offer_month": f"2023-{i + 1:02d}",
-                "p_signed": signed,
-                "p_ratified": signed / 2,
-                "p_in_force": signed / 2,
+                "p_deal_signed": signed,
+                "p_deal_ratified": signed / 2,
+                "p_deal_in_force": signed / 2,
                 "p_war_resumed_60m": resumed,
                 "territory_at_horizon": {"median": 0.7 + 0.01 * i},
                 "territory_fight_on": {"median": 0.7},

@@ -355,7 +355,8 @@ def test_an_edited_deal_is_simulated_as_sent_not_as_the_scenarios_namesake(clien
     alone = ukraine.model_copy(update={"deals": []})
     expected = window(alone, deal_from_mapping(edited), [18], runs=40, seed=ukraine.seed)
     assert moved["window"]["offers"] == expected["offers"]
-    assert moved["window"]["offers"][0]["p_ratified"] > plain["window"]["offers"][0]["p_ratified"]
+    ratified = [job["window"]["offers"][0]["p_deal_ratified"] for job in (moved, plain)]
+    assert ratified[0] > ratified[1]
 
 
 @pytest.mark.parametrize(

@@ -565,6 +565,34 @@ def summary_columns() -> list[SummaryColumn]:
     return columns
 
 
+@dataclass(frozen=True)
+class WindowShare:
+    """One probability the deal window reports for each offer month (``offramp window``).
+
+    ``key`` is its key in an offer of :func:`offramp.analysis.negotiation.window`: the
+    outcome's summary key, so the same quantity has one name in a study and in a window.
+    """
+
+    key: str
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# "In force" is no per-run outcome of its own: the runs in which a ceasefire took effect
+# (``ceasefire_month`` set), the runs the "among ceasefires" shares are taken over.
+WINDOW_SHARES: tuple[WindowShare, ...] = (
+    WindowShare(OUTCOMES["deal_signed"].summary_key, OUTCOMES["deal_signed"].label),
+    WindowShare(OUTCOMES["deal_ratified"].summary_key, OUTCOMES["deal_ratified"].label),
+    WindowShare("p_deal_in_force", "deal in force (a ceasefire took effect)"),
+    WindowShare(
+        OUTCOMES["war_resumed_60m"].summary_key,
+        OUTCOMES["war_resumed_60m"].label + " (of those in force)",
+    ),
+)
+
+
 def registry_dict() -> dict[str, Any]:
     """The registry as JSON (``GET /api/outcomes``): outcomes, trajectories, table columns."""
     return {
@@ -572,6 +600,7 @@ def registry_dict() -> dict[str, Any]:
         "trajectories": [variable.to_dict() for variable in TRAJECTORIES.values()],
         "summary_columns": [column.to_dict() for column in summary_columns()],
         "resumption_causes": dict(RESUMPTION_CAUSES),
+        "window_shares": [share.to_dict() for share in WINDOW_SHARES],
     }
 
 

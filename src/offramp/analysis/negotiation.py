@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from offramp.analysis.summary import summarize_outcomes
+from offramp.outcomes import WINDOW_SHARES
 from offramp.scenario.deal import Deal, load_deal, package_terms
 from offramp.scenario.loading import InputError, Problem
 from offramp.scenario.schema import Policy, Scenario, months_between
@@ -153,16 +155,13 @@ def window(
     for m in offer_months:
         policy = Policy(name="offer", kind="deal", deal=deal.name, deal_month=m)
         out = simulate(with_deal, policy, runs=runs, seed=seed, horizon=horizon).outcomes
-        in_force = out["ceasefire_month"].notna()
-        resumed = out.loc[in_force, "war_resumed_60m"]
+        summary = summarize_outcomes(out, deal_policy=True)
+        summary["p_deal_in_force"] = summary["runs_with_ceasefire"] / summary["runs"]
         offers.append(
             {
                 "offer_month": _calendar(scenario.meta.start, m),
                 "month_index": m,
-                "p_signed": float(out["deal_signed"].mean()),
-                "p_ratified": float(out["deal_ratified"].mean()),
-                "p_in_force": float(in_force.mean()),
-                "p_war_resumed_60m": float(resumed.mean()) if len(resumed) else None,
+                **{share.key: summary[share.key] for share in WINDOW_SHARES},
                 "median_support": _median_or_none(out["deal_support"]),
                 "territory_at_horizon": {"median": float(out["territory_at_horizon"].median())},
                 "territory_fight_on": {"median": fight_on},

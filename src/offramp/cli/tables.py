@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from offramp.outcomes import summary_columns
+from offramp.outcomes import OUTCOMES, PERCENT, WINDOW_SHARES, summary_columns
 from offramp.study import Study
 
 # Headings wrap at this width (or the column's widest cell) so that the table fits 150
@@ -106,24 +106,17 @@ def print_window(result: dict[str, Any], console: Console | None = None) -> None
         caption=f"One offer at each month; {result['runs']} runs each, {result['horizon']} "
         "months; resumption is among runs whose deal took effect.",
     )
-    for column in (
-        "offer month",
-        "signed",
-        "ratified",
-        "in force",
-        "war resumed\nwithin 60 mo.",
-        "territory at\nhorizon, %",
-        "fighting on, %",
-    ):
-        table.add_column(column, justify="right")
+    table.add_column("offer month", justify="right")
+    for share in WINDOW_SHARES:
+        table.add_column(share.label, justify="right")
+    territory = OUTCOMES["territory_at_horizon"].label
+    table.add_column(f"{territory}, median, %", justify="right")
+    table.add_column("fighting on, %", justify="right")
     for row in result["offers"]:
         table.add_row(
             row["offer_month"],
-            _pct(row["p_signed"]),
-            _pct(row["p_ratified"]),
-            _pct(row["p_in_force"]),
-            _pct(row["p_war_resumed_60m"]),
-            f"{100 * row['territory_at_horizon']['median']:.1f}",
-            f"{100 * row['territory_fight_on']['median']:.1f}",
+            *(_pct(row[share.key]) for share in WINDOW_SHARES),
+            f"{PERCENT * row['territory_at_horizon']['median']:.1f}",
+            f"{PERCENT * row['territory_fight_on']['median']:.1f}",
         )
     console.print(table)

@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from offramp.analysis.summary import quantiles, summarize_outcomes
-from offramp.outcomes import OUTCOMES
+from offramp.outcomes import OUTCOMES, PERCENT
 from offramp.report import html
 from offramp.report.figures import (
-    PERCENT,
     ReportFigure,
     new_figure,
     outcome_panels,

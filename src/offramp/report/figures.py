@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from offramp.analysis.summary import REMOVAL_CAUSES, removal_cause_shares, trajectory_bands
-from offramp.outcomes import OUTCOMES
+from offramp.outcomes import OUTCOMES, PERCENT, WINDOW_SHARES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,10 +28,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from offramp.study import Study
-
-# The fan chart's bands: the median, the central 50% and the central 90% of runs.
-
-PERCENT = 100.0
 
 
 @dataclass
@@ -355,13 +351,8 @@ def protest_and_removal(study: Study) -> ReportFigure:
     )
 
 
-# The window's probabilities: (key of an offer in analysis.negotiation.window, label, style).
-WINDOW_LINES = (
-    ("p_signed", OUTCOMES["deal_signed"].label, "o-"),
-    ("p_ratified", OUTCOMES["deal_ratified"].label, "s-"),
-    ("p_in_force", "deal in force (a ceasefire took effect)", "^-"),
-    ("p_war_resumed_60m", OUTCOMES["war_resumed_60m"].label + " (of those in force)", "x--"),
-)
+# The window's probabilities, drawn in the registry's order with these markers.
+WINDOW_STYLES = ("o-", "s-", "^-", "x--")
 
 
 def deal_window(window: Mapping[str, Any], start: str) -> ReportFigure:
@@ -371,8 +362,8 @@ def deal_window(window: Mapping[str, Any], start: str) -> ReportFigure:
     ----------
     window
         :func:`offramp.analysis.negotiation.window`'s result (``deal``, ``runs``,
-        ``horizon`` and ``offers``, each with ``offer_month``, ``p_signed``, ``p_ratified``,
-        ``p_in_force``, ``p_war_resumed_60m`` (None when never in force),
+        ``horizon`` and ``offers``, each with ``offer_month``, the shares of
+        :data:`offramp.outcomes.WINDOW_SHARES` (None when never in force),
         ``territory_at_horizon`` and ``territory_fight_on`` medians).
     start
         The scenario's first month (YYYY-MM), for the caption.
@@ -382,9 +373,9 @@ def deal_window(window: Mapping[str, Any], start: str) -> ReportFigure:
     x = np.arange(len(months))
     figure = new_figure(11.0, 4.2)
     chance_ax, land_ax = figure.subplots(1, 2)
-    for key, label, style in WINDOW_LINES:
-        values = [np.nan if offer[key] is None else PERCENT * offer[key] for offer in offers]
-        chance_ax.plot(x, values, style, label=label, markersize=5)
+    for share, style in zip(WINDOW_SHARES, WINDOW_STYLES, strict=True):
+        values = [np.nan if o[share.key] is None else PERCENT * o[share.key] for o in offers]
+        chance_ax.plot(x, values, style, label=share.label, markersize=5)
     chance_ax.set_ylim(-2, 102)
     chance_ax.set_ylabel("share of runs, %")
     chance_ax.legend(fontsize=8, frameon=False, loc="upper left")

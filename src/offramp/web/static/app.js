@@ -602,12 +602,7 @@ async function pollWindow() {
 function drawWindow(window) {
   const months = window.offers.map((o) => o.offer_month);
   const label = (name) => state.registry.outcomes.find((o) => o.name === name).label;
-  const lines = [
-    ["p_signed", label("deal_signed")],
-    ["p_ratified", label("deal_ratified")],
-    ["p_in_force", "deal in force (a ceasefire took effect)"],
-    ["p_war_resumed_60m", `${label("war_resumed_60m")} (of those in force)`],
-  ];
+  const lines = state.registry.window_shares.map((share) => [share.key, share.label]);
   const config = { displaylogo: false, responsive: true };
   const margin = { t: 40, r: 10, b: 60, l: 60 };
   const chances = lines.map(([key, name], i) => ({
