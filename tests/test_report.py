@@ -182,11 +182,14 @@ def test_cli_report_of_a_folder_that_is_not_a_store_exits_2(tmp_path):
     assert "not an explore store" in result.output
 
 
-def test_exploration_report_has_tornado_cruxes_and_tradeoff(ukraine, tmp_path):
+# Each design gets its own sensitivity measure (Sobol' for sobol, PAWN for lhs, the
+# default): the tornado must draw whichever the store allows.
+@pytest.mark.parametrize("sampler", ["sobol", "lhs"])
+def test_exploration_report_has_tornado_cruxes_and_tradeoff(ukraine, tmp_path, sampler):
     from offramp.explore import explore
 
     store = tmp_path / "store"
-    explore(ukraine, str(store), samples=8, sampler="sobol", horizon=24)
+    explore(ukraine, str(store), samples=8, sampler=sampler, horizon=24)
     out = tmp_path / "explore.html"
     result = runner.invoke(
         app, ["report", str(store), "--out", str(out), "--figures", str(tmp_path / "f")]

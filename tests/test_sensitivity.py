@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from offramp.analysis.sensitivity import sensitivity
+from offramp.analysis.sensitivity import METHOD_BY_SAMPLER, sensitivity
 from offramp.explore.sampling import sample_design
 from offramp.scenario.schema import Uniform
 
@@ -68,3 +68,16 @@ def test_undefined_output_is_refused():
     y[3] = np.nan
     with pytest.raises(ValueError, match="undefined"):
         sensitivity("lhs", NAMES, design.unit, y)
+
+
+def test_tornado_whiskers_are_the_interval_each_method_reports() -> None:
+    import pandas as pd
+
+    from offramp.analysis.sensitivity import INFLUENCE
+
+    # dyadic values, so the differences are exact
+    pawn = pd.DataFrame({"median": [0.5, 0.25], "minimum": [0.25, 0.25], "maximum": [1.0, 0.5]})
+    assert INFLUENCE["pawn"].whiskers(pawn).tolist() == [[0.25, 0.0], [0.5, 0.25]]
+    sobol = pd.DataFrame({"ST": [0.625], "ST_conf": [0.125]})
+    assert INFLUENCE["sobol"].whiskers(sobol).tolist() == [[0.125], [0.125]]
+    assert set(INFLUENCE) == set(METHOD_BY_SAMPLER.values())

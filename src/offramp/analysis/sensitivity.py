@@ -52,6 +52,7 @@ analysis. *Journal of Open Source Software* 2(9).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -61,6 +62,8 @@ from offramp.explore.sampling import MORRIS_LEVELS, unit_problem
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from offramp.explore.store import Store
 
 METHOD_BY_SAMPLER = {"sobol": "sobol", "morris": "morris", "lhs": "pawn", "mc": "pawn"}
 PAWN_SLICES = 10
@@ -173,3 +176,83 @@ def _table(names: Sequence[str], result: dict, columns: Sequence[str]) -> pd.Dat
     table = pd.DataFrame({c: np.asarray(result[c], dtype=float) for c in columns})
     table.insert(0, "parameter", list(names))
     return table.sort_values(columns[0], ascending=False, kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Influence:
+    """How a method's table reads as one influence per parameter (the report's tornado).
+
+    ``main`` is the influence, ``interval`` the columns of its uncertainty (one symmetric
+    half-width, or a low and a high end), ``first`` a first-order index shown beside it.
+    """
+
+    main: str
+    interval: tuple[str, ...]
+    first: str | None
+    axis: str
+    description: str
+
+    def whiskers(self, table: pd.DataFrame) -> np.ndarray:
+        """Distances below and above ``main``, ``[2, parameter]``, for an error bar."""
+        main = table[self.main].to_numpy(float)
+        if len(self.interval) == 1:
+            half = table[self.interval[0]].to_numpy(float)
+            return np.vstack([half, half])
+        low, high = (table[c].to_numpy(float) for c in self.interval)
+        return np.vstack([main - low, high - main])
+
+
+INFLUENCE = {
+    "sobol": Influence(
+        "ST",
+        ("ST_conf",),
+        "S1",
+        "ST (share of output variance)",
+        "total-order Sobol' index ST (bar, 95% bootstrap interval) and first-order S1 (dot)",
+    ),
+    "morris": Influence(
+        "mu_star",
+        ("mu_star_conf",),
+        None,
+        "mu* (quantile units)",
+        "Morris mu*, the mean absolute elementary effect (bar, 95% bootstrap interval)",
+    ),
+    "pawn": Influence(
+        "median",
+        ("minimum", "maximum"),
+        "S1",
+        "PAWN median KS distance; S1",
+        "PAWN's median Kolmogorov-Smirnov distance over slices (bar, minimum to maximum "
+        "over slices) and a first-order Sobol' estimate S1 (dot)",
+    ),
+}
+
+
+def store_sensitivity(
+    store: Store, metric: str, policies: Sequence[str] | None = None
+) -> tuple[str, dict[str, pd.DataFrame]]:
+    """:func:`sensitivity` of ``metric`` for each policy of an explore store.
+
+    Returns the method and, per policy, its table indexed by parameter (most influential
+    first). Raises ``ValueError`` for a metric some world leaves undefined.
+    """
+    # The outcomes first: reading them checks the store (its chunks, the metric, policies).
+    values = store.metric_by_world(metric, list(policies) if policies else None)
+    names = store.parameters
+    unit_x = store.design().set_index("sample")[names]
+    tables = {}
+    method = METHOD_BY_SAMPLER[store.manifest["sampler"]]
+    for policy in values.columns:
+        y = values[policy].loc[unit_x.index].to_numpy(float)
+        method, table = sensitivity(
+            store.manifest["sampler"], names, unit_x.to_numpy(), y, store.manifest["seed"]
+        )
+        tables[policy] = table.set_index("parameter")
+    return method, tables
+
+
+def influence_order(method: str, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Parameters by their influence summed over the policies' tables, least first."""
+    main = INFLUENCE[method].main
+    total = sum(table[main].fillna(0.0) for table in tables.values())
+    return list(total.sort_values(kind="stable").index)

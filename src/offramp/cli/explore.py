@@ -203,24 +203,16 @@ def sensitivity(
 ) -> None:
     """Which uncertainties drive a metric: Sobol' S1/ST, Morris mu*/sigma, or PAWN."""
     with _user_errors():
-        from offramp.analysis.sensitivity import sensitivity as analyze
+        from offramp.analysis.sensitivity import store_sensitivity
         from offramp.explore.store import StoreError, open_store
 
         opened = open_store(store)
         chosen = policy or opened.policies[0]
-        values = opened.metric_by_world(metric, [chosen])[chosen]
-        design = opened.design()
-        names = opened.parameters
         try:
-            method, table = analyze(
-                opened.manifest["sampler"],
-                names,
-                design[names].to_numpy(),
-                values.to_numpy(),
-                seed=opened.manifest["seed"],
-            )
+            method, tables = store_sensitivity(opened, metric, [chosen])
         except ValueError as error:
             raise StoreError(f"{metric}: {error}") from None
+        table = tables[chosen].reset_index()
     note = {
         "sobol": "Sobol' first-order (S1) and total-order (ST) indices, 95% bootstrap intervals",
         "morris": "Morris elementary effects in quantile units: mu* (influence), sigma "
@@ -241,7 +233,7 @@ def sensitivity(
     _print_frame(
         f"Sensitivity of {metric} under {chosen}",
         table,
-        f"{note}; {len(values)} samples, replications averaged.",
+        f"{note}; {opened.manifest['design_rows']} samples, replications averaged.",
     )
 
 

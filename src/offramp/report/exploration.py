@@ -36,12 +36,6 @@ if TYPE_CHECKING:
 # question is about land, so land it is; lives are the trade-off plot's other axis.
 MAIN_METRIC = "territory_at_horizon"
 COST_METRIC = "casualties"
-# Which index a tornado's bar shows, by the method the design allows.
-TORNADO_MEASURES = {
-    "sobol": ("ST", "ST_conf", "S1", "total-order Sobol' index ST (bar) and first-order S1 (dot)"),
-    "morris": ("mu_star", "mu_star_conf", None, "Morris mu* (mean absolute elementary effect)"),
-    "delta": ("delta", "delta_conf", "S1", "Borgonovo's delta (bar) and first-order S1 (dot)"),
-}
 
 
 @dataclass
@@ -71,22 +65,12 @@ def baseline_policy(store: Store) -> str:
 
 def sensitivity_tornado(store: Store, metric: str = MAIN_METRIC) -> ReportFigure:
     """Tornado of the uncertain parameters' influence on ``metric``, one panel per policy."""
-    from offramp.analysis.sensitivity import sensitivity
+    from offramp.analysis.sensitivity import INFLUENCE, influence_order, store_sensitivity
 
     names = store.parameters
-    unit_x = store.design().set_index("sample")[names]
-    values = store.metric_by_world(metric)
-    tables = {}
-    method = "delta"
-    for policy in store.policies:
-        y = values[policy].loc[unit_x.index].to_numpy(float)
-        method, table = sensitivity(
-            store.manifest["sampler"], names, unit_x.to_numpy(), y, store.manifest["seed"]
-        )
-        tables[policy] = table.set_index("parameter")
-    main, conf, first, label = TORNADO_MEASURES[method]
-    mean_influence = sum(table[main].fillna(0.0) for table in tables.values())
-    order = list(mean_influence.sort_values().index)  # most influential at the top
+    method, tables = store_sensitivity(store, metric)
+    influence = INFLUENCE[method]
+    order = influence_order(method, tables)  # most influential at the top
     colors = policy_colors(store.policies)
     columns = min(len(store.policies), 3)
     rows = int(np.ceil(len(store.policies) / columns))
@@ -97,18 +81,18 @@ def sensitivity_tornado(store: Store, metric: str = MAIN_METRIC) -> ReportFigure
         table = tables[policy].loc[order]
         ax.barh(
             positions,
-            table[main],
-            xerr=table[conf],
+            table[influence.main],
+            xerr=influence.whiskers(table),
             color=colors[policy],
             alpha=0.75,
             error_kw={"linewidth": 0.8},
         )
-        if first is not None:
-            ax.plot(table[first], positions, "o", color="black", markersize=3)
+        if influence.first is not None:
+            ax.plot(table[influence.first], positions, "o", color="black", markersize=3)
         ax.set_title(policy, fontsize=10)
         ax.axvline(0, color="black", linewidth=0.6)
         ax.grid(axis="x", alpha=0.3)
-        ax.set_xlabel(f"{main} (share of output variance)" if method != "morris" else main)
+        ax.set_xlabel(influence.axis)
     for ax in axes[len(store.policies) :]:
         ax.set_visible(False)
     axes[0].set_yticks(positions, order)
@@ -119,8 +103,8 @@ def sensitivity_tornado(store: Store, metric: str = MAIN_METRIC) -> ReportFigure
         title=f"Which assumptions drive {OUTCOMES[metric].label}",
         caption=(
             f"Influence of each uncertain parameter on {metric} per policy, over "
-            f"{len(values)} sampled worlds ({store.manifest['sampler']} design): {label}, with "
-            "95% bootstrap intervals (SALib). Parameters are ordered by their influence summed "
+            f"{store.manifest['design_rows']} sampled worlds ({store.manifest['sampler']} design): "
+            f"{influence.description} (SALib). Parameters are ordered by their influence summed "
             "over policies, the most influential at the top. An index near 0 means the "
             "outcome does not depend on that assumption within its sampled range."
         ),
