@@ -202,3 +202,13 @@ def test_cli_run_parameter_options():
     assert out.exit_code == 0, out.output
     manifest = json.loads(out.stdout)["manifest"]
     assert manifest["parameter_uncertainty"]["mode"] == "calibrated"
+
+
+def test_every_fits_search_range_lies_inside_the_schemas() -> None:
+    from offramp.calibration import approval_fit, territory_fit
+    from offramp.scenario.catalogue import entry
+
+    for path, (low, high) in approval_fit.BOUNDS.items():
+        assert entry(path).range.allows(low) and entry(path).range.allows(high), path
+    ratio = entry(territory_fit.STALEMATE_RATIO).range
+    assert all(ratio.allows(end) for end in territory_fit.RATIO_RANGE)

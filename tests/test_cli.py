@@ -303,3 +303,22 @@ def test_a_corrupt_store_chunk_is_refused_in_one_line(tmp_path):
     assert "Traceback" not in result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(chunk) in lines[0] and "cannot read" in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value", "path"),
+    [
+        ("run", "--horizon", "601", "horizon_months"),
+        ("run", "--runs", "0", "runs"),
+        ("explore", "--seed", "-1", "seed"),
+        ("window", "--horizon", "0", "horizon_months"),
+    ],
+)
+def test_run_seed_and_horizon_options_take_the_catalogues_bounds(command, option, value, path):
+    from offramp.scenario.catalogue import entry
+
+    result = _invoke(command, option, value)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    text = " ".join(result.output.replace("│", " ").split())
+    assert f"{path} must be {entry(path).range_text}" in text, text

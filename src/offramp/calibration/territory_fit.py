@@ -41,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from offramp.calibration.laplace import hessian, inverse_positive
+from offramp.scenario.catalogue import entry
 from offramp.scenario.schema import Policy, Scenario
 
 SENSITIVITY = "battlefield.territory_sensitivity"
@@ -91,10 +92,11 @@ class TerritoryFit:
     def parameters(vector: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
         """Battlefield parameters of one or many (rows) fitted vectors."""
         v = np.atleast_2d(vector)
-        slope = np.clip(v[:, 1] * _SCALE, 1e-5, 0.2)
-        ratio = np.clip(np.exp(-v[:, 0] * _SCALE / slope), 0.05, 50.0)
+        slope = np.clip(v[:, 1] * _SCALE, 1e-5, entry(SENSITIVITY).upper)
+        ratio = np.clip(np.exp(-v[:, 0] * _SCALE / slope), *RATIO_RANGE)
         nu = DEGREES_OF_FREEDOM
-        noise = np.clip(np.exp(v[:, 2]) * _SCALE * np.sqrt(nu / (nu - 2)), 0.0, 0.2)
+        noise = np.exp(v[:, 2]) * _SCALE * np.sqrt(nu / (nu - 2))
+        noise = np.clip(noise, entry(NOISE).lower, entry(NOISE).upper)
         return {SENSITIVITY: slope, STALEMATE_RATIO: ratio, NOISE: noise}
 
     def estimate(self) -> dict[str, float]:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from offramp.cli.errors import EXIT_USER_ERROR, fail_on_user_error
+from offramp.cli.options import HorizonOption, RunsOption, SeedOption
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +43,7 @@ def calibrate_command(
     forecast_runs: Annotated[
         int, typer.Option("--forecast-runs", min=20, max=5000, help="Runs of the forecasts.")
     ] = 200,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
+    seed: SeedOption = None,
     evaluate: Annotated[
         bool,
         typer.Option(
@@ -221,11 +222,9 @@ def backtest_command(
             help="Run every case of the ceasefire panel: percentiles (PIT) and a uniformity test.",
         ),
     ] = False,
-    runs: Annotated[int | None, typer.Option("--runs", "-n", min=1, help="Runs.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
-    horizon: Annotated[
-        int | None, typer.Option("--horizon", min=1, max=600, help="Months simulated.")
-    ] = None,
+    runs: RunsOption = None,
+    seed: SeedOption = None,
+    horizon: HorizonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Months until war resumed after a historical deal, and where history falls in them."""

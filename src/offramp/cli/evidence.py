@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from offramp.cli.errors import fail_on_user_error
+from offramp.cli.options import HorizonOption, SeedOption
 
 #: Runs per policy unless --runs says otherwise: the scenario's, capped here.
 DEFAULT_RUNS_CAP = 1000
@@ -36,10 +37,8 @@ def evidence_command(
             help=f"Runs per policy [default: the scenario's, at most {DEFAULT_RUNS_CAP}].",
         ),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
-    horizon: Annotated[
-        int | None, typer.Option("--horizon", min=1, max=600, help="Months simulated.")
-    ] = None,
+    seed: SeedOption = None,
+    horizon: HorizonOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Cross-national base rates beside the model's simulated rates under every policy."""

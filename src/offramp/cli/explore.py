@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from offramp.cli.errors import EXIT_USER_ERROR, fail_on_user_error
+from offramp.cli.options import HorizonOption, SeedOption
 from offramp.outcomes import UnknownOutcomeError, ranked_outcomes
 
 if TYPE_CHECKING:
@@ -107,13 +108,8 @@ def explore(
     trajectories: Annotated[
         bool, typer.Option("--trajectories", help="Also store monthly trajectories.")
     ] = False,
-    seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="Master seed [default: the scenario's].")
-    ] = None,
-    horizon: Annotated[
-        int | None,
-        typer.Option("--horizon", min=1, max=600, help="Months [default: the scenario's]."),
-    ] = None,
+    seed: SeedOption = None,
+    horizon: HorizonOption = None,
 ) -> None:
     """Sample the scenario's uncertainties and run every policy in each sampled world."""
     with _user_errors():

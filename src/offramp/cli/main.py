@@ -15,6 +15,7 @@ import typer
 from offramp.cli import calibrate, evidence, explore, negotiation, report, serve
 from offramp.cli.data import data_app
 from offramp.cli.errors import EXIT_USER_ERROR, fail_on_user_error
+from offramp.cli.options import HorizonOption, RunsOption, SeedOption
 
 app = typer.Typer(
     name="offramp",
@@ -63,19 +64,9 @@ def run(
         list[str] | None,
         typer.Option("--policy", "-p", help="Policy to run (repeat for several); all by default."),
     ] = None,
-    runs: Annotated[
-        int | None,
-        typer.Option(
-            "--runs", "-n", min=1, help="Runs per policy [default: the scenario's, 2000]."
-        ),
-    ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
-    horizon: Annotated[
-        int | None,
-        typer.Option(
-            "--horizon", min=1, max=600, help="Months to simulate [default: the scenario's, 120]."
-        ),
-    ] = None,
+    runs: RunsOption = None,
+    seed: SeedOption = None,
+    horizon: HorizonOption = None,
     assumptions: Annotated[
         str | None,
         typer.Option(

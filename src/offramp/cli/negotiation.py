@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from offramp.cli.errors import fail_on_user_error
+from offramp.cli.options import HorizonOption, SeedOption, runs_option
 
 ScenarioArgument = Annotated[
     str, typer.Argument(help="A bundled scenario name (see `offramp scenarios`) or a TOML file.")
@@ -18,8 +19,7 @@ DealOption = Annotated[
         "--deal", "-d", help="A bundled deal (see `offramp deals`), a scenario's deal, or a file."
     ),
 ]
-RunsOption = Annotated[int, typer.Option("--runs", "-n", min=1, max=100_000, help="Runs.")]
-SeedOption = Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")]
+RunsOption = Annotated[int, runs_option("Runs.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
@@ -111,7 +111,7 @@ def window(
     ] = None,
     runs: RunsOption = 300,
     seed: SeedOption = None,
-    horizon: Annotated[int | None, typer.Option("--horizon", min=1, max=600)] = None,
+    horizon: HorizonOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """When could a deal pass, and would it hold? One offer at each month, side by side."""

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from offramp.cli.errors import EXIT_USER_ERROR, fail_on_user_error
+from offramp.cli.options import HorizonOption, RunsOption, SeedOption
 
 
 def report(
@@ -36,15 +37,9 @@ def report(
             "--figures", help="Also write every figure as PNG and SVG into this directory."
         ),
     ] = None,
-    runs: Annotated[
-        int | None,
-        typer.Option("--runs", "-n", min=1, help="Runs per policy (default: the scenario's)."),
-    ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Master seed.")] = None,
-    horizon: Annotated[
-        int | None,
-        typer.Option("--horizon", min=1, max=600, help="Months (default: the scenario's)."),
-    ] = None,
+    runs: RunsOption = None,
+    seed: SeedOption = None,
+    horizon: HorizonOption = None,
     window: Annotated[
         str | None,
         typer.Option(

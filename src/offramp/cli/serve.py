@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from offramp.cli.options import within_catalogue
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -19,7 +21,12 @@ def serve(
         int, typer.Option("--max-runs", min=1, help="Most runs per policy a job may ask for.")
     ] = 5000,
     max_horizon: Annotated[
-        int, typer.Option("--max-horizon", min=1, max=600, help="Most months a job may ask for.")
+        int,
+        typer.Option(
+            "--max-horizon",
+            help="Most months a job may ask for.",
+            callback=within_catalogue("horizon_months"),
+        ),
     ] = 240,
     max_jobs: Annotated[
         int, typer.Option("--max-jobs", min=1, help="Most jobs queued or running at once.")

@@ -109,10 +109,12 @@ def range_text(ge: float | None, gt: float | None, le: float | None, lt: float |
     return ", ".join(parts) or "any"
 
 
-def _bound(metadata: list[Any], attribute: str) -> float | None:
+def _bound(metadata: list[Any], attribute: str, whole: bool) -> float | None:
     for item in metadata:
-        if getattr(item, attribute, None) is not None:
-            return float(getattr(item, attribute))
+        value = getattr(item, attribute, None)
+        if value is not None:
+            # An integer parameter's bound stays exact (a seed's 2**63 - 1 is no float).
+            return int(value) if whole else float(value)
     return None
 
 
@@ -137,10 +139,10 @@ def _entries(model: type[BaseModel], section: str, per_run: bool) -> list[Catalo
                 unit=str(extra["unit"]),
                 source=str(extra["source"]),
                 default=default,
-                ge=_bound(field.metadata, "ge"),
-                gt=_bound(field.metadata, "gt"),
-                le=_bound(field.metadata, "le"),
-                lt=_bound(field.metadata, "lt"),
+                ge=_bound(field.metadata, "ge", field.annotation is int),
+                gt=_bound(field.metadata, "gt", field.annotation is int),
+                le=_bound(field.metadata, "le", field.annotation is int),
+                lt=_bound(field.metadata, "lt", field.annotation is int),
                 per_run=per_run,
             )
         )

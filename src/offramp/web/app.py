@@ -84,6 +84,16 @@ class Limits:
     max_window_offers: int = 25
 
 
+def catalogue_field(path: str, default: Any, description: str) -> Any:
+    """A request field bounded as the catalogue bounds the scenario's ``path``."""
+    from offramp.scenario.catalogue import entry
+
+    allowed = entry(path)
+    return Field(
+        default, ge=allowed.ge, gt=allowed.gt, le=allowed.le, lt=allowed.lt, description=description
+    )
+
+
 class JobBody(BaseModel):
     """A study to run: the POST /api/jobs body."""
 
@@ -94,11 +104,11 @@ class JobBody(BaseModel):
     policies: list[str] | None = Field(
         None, min_length=1, description="Policies to run (all of the scenario's by default)."
     )
-    runs: int = Field(200, ge=1, description="Runs per policy (at most the server's max_runs).")
-    horizon: int | None = Field(
-        None, ge=1, description="Months to simulate (the scenario's by default)."
+    runs: int = catalogue_field("runs", 200, "Runs per policy (at most the server's max_runs).")
+    horizon: int | None = catalogue_field(
+        "horizon_months", None, "Months to simulate (the scenario's by default)."
     )
-    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="Master seed.")
+    seed: int | None = catalogue_field("seed", None, "Master seed.")
     overrides: dict[str, float] = Field(
         default_factory=dict,
         description="Parameter values by dotted path (see /api/scenarios/{name}/parameters).",
@@ -122,8 +132,8 @@ class PollBody(BaseModel):
     month: str | None = Field(
         None, pattern=MONTH_PATTERN, description="Calendar month (YYYY-MM); the start by default."
     )
-    runs: int = Field(200, ge=1, description="Runs (at most the server's max_runs).")
-    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="Master seed.")
+    runs: int = catalogue_field("runs", 200, "Runs (at most the server's max_runs).")
+    seed: int | None = catalogue_field("seed", None, "Master seed.")
 
 
 class WindowBody(BaseModel):
@@ -142,9 +152,11 @@ class WindowBody(BaseModel):
         description="Last offer month (YYYY-MM); by default 36 months after the first.",
     )
     step: int = Field(3, ge=1, le=120, description="Months between offer months.")
-    runs: int = Field(100, ge=1, description="Runs per offer month (at most max_runs).")
-    horizon: int | None = Field(None, ge=1, description="Months (the scenario's by default).")
-    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="Master seed.")
+    runs: int = catalogue_field("runs", 100, "Runs per offer month (at most max_runs).")
+    horizon: int | None = catalogue_field(
+        "horizon_months", None, "Months (the scenario's by default)."
+    )
+    seed: int | None = catalogue_field("seed", None, "Master seed.")
 
 
 DEAL_GROUPS = ("territory", "security", "economy", "politics", "process")
