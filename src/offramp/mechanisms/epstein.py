@@ -269,8 +269,9 @@ def grievance(hardship: np.ndarray, legitimacy: np.ndarray | float) -> np.ndarra
 def arrest_probability(
     cops: np.ndarray | float,
     actives_with_self: np.ndarray | float,
-    k: float = 2.3,
-    rounding: Rounding = "exact",
+    *,
+    k: float,
+    rounding: Rounding,
 ) -> np.ndarray:
     r"""Estimated arrest probability :math:`P = 1 - \exp(-k\,\rho(C/A))` (Epstein 2002, eq. 2).
 
@@ -281,9 +282,10 @@ def arrest_probability(
     actives_with_self : array_like
         Active citizens A within vision, counting the citizen itself (so A >= 1).
     k : float
-        Arrest-probability constant.
+        Arrest-probability constant (Epstein's 2.3; the scenario's ``k``).
     rounding : {"exact", "floor", "round"}
-        :math:`\rho`: identity (as printed), floor (NetLogo), or round half to even (Mesa).
+        :math:`\rho`: identity (as printed), floor (NetLogo), or round half to even (Mesa);
+        no default here, the scenario's ``rounding`` is the model's.
 
     Returns
     -------
