@@ -33,6 +33,21 @@ Kind = Literal["f", "b", "i", "U"]  # numpy dtype kinds: float, bool, integer, t
 PERCENT = 100.0
 
 
+# How a unit is shown on an axis: shares as percentages, persons in thousands; any other
+# unit as it is. A summary column may say otherwise (its Summary's scale and display_unit).
+DISPLAY: dict[str, tuple[float, str]] = {
+    "share": (PERCENT, "%"),
+    "share of population": (PERCENT, "%"),
+    "persons": (1e-3, "thousands"),
+    "months": (1.0, ""),  # "months at war": the label says it
+}
+
+
+def with_unit(label: str, display_unit: str) -> str:
+    """A heading with its unit: 'casualties, thousands' (the label alone without one)."""
+    return f"{label}, {display_unit}" if display_unit else label
+
+
 class UnknownOutcomeError(ValueError):
     """An outcome name the registry does not declare, or one without a direction."""
 
@@ -85,6 +100,19 @@ class Outcome:
     summary: Summary | None = None
 
     @property
+    def display(self) -> tuple[float, str]:
+        """(scale, unit) it is shown in: its summary column's, else :data:`DISPLAY`'s."""
+        spec = self.summary
+        if spec is not None and (spec.scale != 1.0 or spec.display_unit):
+            return spec.scale, spec.display_unit
+        return DISPLAY.get(self.unit, (1.0, "" if self.unit == "true/false" else self.unit))
+
+    @property
+    def axis_title(self) -> str:
+        """Its label with the unit shown: 'casualties, thousands'."""
+        return with_unit(self.label, self.display[1])
+
+    @property
     def summary_key(self) -> str:
         """Its key in ``Study.summary()``: ``p_<name>`` for a share, else the name."""
         if self.summary is not None and self.summary.statistic == "share":
@@ -92,7 +120,14 @@ class Outcome:
         return self.name
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "summary_key": self.summary_key}
+        scale, unit = self.display
+        return {
+            **asdict(self),
+            "summary_key": self.summary_key,
+            "scale": scale,
+            "display_unit": unit,
+            "axis_title": self.axis_title,
+        }
 
 
 @dataclass(frozen=True)
@@ -106,8 +141,19 @@ class TrajectoryVariable:
     kind: Kind
     better: Direction
 
+    @property
+    def display(self) -> tuple[float, str]:
+        """(scale, unit) it is shown in (:data:`DISPLAY`)."""
+        return DISPLAY.get(self.unit, (1.0, self.unit))
+
+    @property
+    def axis_title(self) -> str:
+        """Its label with the unit shown: 'territory held, %'."""
+        return with_unit(self.label, self.display[1])
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        scale, unit = self.display
+        return {**asdict(self), "scale": scale, "display_unit": unit, "axis_title": self.axis_title}
 
 
 def _q(*statistics: str, **options: Any) -> Summary:
@@ -379,6 +425,12 @@ RESUMPTION_CAUSES: dict[str, str] = {
     "rejected_vote": "the vote after the ceasefire rejected the deal",
 }
 
+# Why the leader lost office (``offramp.analysis.summary.removal_cause_shares``).
+REMOVAL_CAUSES: dict[str, str] = {
+    "hazard": "removed (protest, other hazard)",
+    "election": "lost an election",
+}
+
 TRAJECTORIES: dict[str, TrajectoryVariable] = {
     variable.name: variable
     for variable in [
@@ -549,11 +601,9 @@ def summary_columns() -> list[SummaryColumn]:
                 name=entry.name,
                 key=entry.summary_key,
                 label=entry.label,
-                heading=entry.label
-                + (
-                    f", {spec.display_unit}"
-                    if spec.statistic != "share" and spec.display_unit
-                    else ""
+                # a share's cells say "%" themselves
+                heading=with_unit(
+                    entry.label, "" if spec.statistic == "share" else spec.display_unit
                 ),
                 statistic=statistic,
                 statistic_text=_statistic_text(spec),
@@ -593,6 +643,14 @@ WINDOW_SHARES: tuple[WindowShare, ...] = (
 )
 
 
+def summary_column(name: str) -> SummaryColumn:
+    """The side-by-side table's column of outcome ``name`` (KeyError if it has none)."""
+    for column in summary_columns():
+        if column.name == name:
+            return column
+    raise KeyError(f"outcome {name!r} is no column of the summary table")
+
+
 def registry_dict() -> dict[str, Any]:
     """The registry as JSON (``GET /api/outcomes``): outcomes, trajectories, table columns."""
     return {
@@ -600,6 +658,7 @@ def registry_dict() -> dict[str, Any]:
         "trajectories": [variable.to_dict() for variable in TRAJECTORIES.values()],
         "summary_columns": [column.to_dict() for column in summary_columns()],
         "resumption_causes": dict(RESUMPTION_CAUSES),
+        "removal_causes": dict(REMOVAL_CAUSES),
         "window_shares": [share.to_dict() for share in WINDOW_SHARES],
     }
 

@@ -157,9 +157,6 @@ def resumption_causes(outcomes: pd.DataFrame, vote_delay_months: int = 0) -> dic
     return {"resumptions": count, **shares}
 
 
-REMOVAL_CAUSES = ("hazard", "election")
-
-
 def removal_cause_shares(outcomes: pd.DataFrame) -> dict[str, float | None]:
     """Share of runs in which the leader lost office, by cause (``removal_cause``).
 
@@ -170,6 +167,8 @@ def removal_cause_shares(outcomes: pd.DataFrame) -> dict[str, float | None]:
         ``election`` (lost the election held after a deal), each a share of all runs
         (None without runs); they add up to ``p_leader_removed``.
     """
+    from offramp.outcomes import REMOVAL_CAUSES
+
     causes = outcomes["removal_cause"]
     return {cause: _share(causes == cause) for cause in REMOVAL_CAUSES}
 

@@ -14,6 +14,7 @@ import typer
 
 from offramp.cli.errors import EXIT_USER_ERROR, fail_on_user_error
 from offramp.cli.options import HorizonOption, RunsOption, SeedOption
+from offramp.outcomes import TRAJECTORIES
 
 
 def register(app: typer.Typer) -> None:
@@ -386,8 +387,8 @@ def _print_calibration(result: dict[str, Any]) -> None:
 
     forecast = Table(title="Forecast, monthly: median [5%, 95%]")
     forecast.add_column("month")
-    forecast.add_column("no concessions, %", justify="right")
-    forecast.add_column("territory held, %", justify="right")
+    for variable in ("no_concessions", "territory"):
+        forecast.add_column(TRAJECTORIES[variable].axis_title, justify="right")
     for opinion_row, line_row in zip(
         result["forecast"], result["territory"]["forecast"], strict=True
     ):

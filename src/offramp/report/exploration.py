@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from offramp.analysis.summary import quantiles, summarize_outcomes
-from offramp.outcomes import OUTCOMES, PERCENT
+from offramp.outcomes import OUTCOMES, PERCENT, with_unit
 from offramp.report import html
 from offramp.report.figures import (
     ReportFigure,
@@ -217,7 +217,8 @@ def tradeoff(store: Store) -> ReportFigure:
     figure = new_figure(7.5, 5.0)
     ax = figure.subplots()
     for policy in store.policies:
-        x, y = 1e-3 * cost[policy].to_numpy(), PERCENT * territory[policy].to_numpy()
+        x = OUTCOMES[COST_METRIC].display[0] * cost[policy].to_numpy()
+        y = OUTCOMES[MAIN_METRIC].display[0] * territory[policy].to_numpy()
         ax.scatter(x, y, s=6, alpha=0.25, color=colors[policy], linewidths=0)
         mx = quantiles(x, ("median",))["median"]
         my = quantiles(y, ("median",))["median"]
@@ -230,8 +231,8 @@ def tradeoff(store: Store) -> ReportFigure:
             markeredgecolor="black",
             label=policy,
         )
-    ax.set_xlabel(f"{OUTCOMES[COST_METRIC].label}, thousand persons (mean per world)")
-    ax.set_ylabel(f"{OUTCOMES[MAIN_METRIC].label}, % of recognised area (mean per world)")
+    ax.set_xlabel(f"{OUTCOMES[COST_METRIC].axis_title} (mean per world)")
+    ax.set_ylabel(f"{OUTCOMES[MAIN_METRIC].axis_title} (mean per world)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
     return ReportFigure(
@@ -251,23 +252,27 @@ def robustness_table(store: Store, metric: str = MAIN_METRIC) -> str:
     from offramp.analysis.robustness import higher_is_better, robustness
 
     table = robustness(store.metric_by_world(metric), higher_is_better(metric))
+    scale, unit = OUTCOMES[metric].display
+    # Regret is in the metric's own units ("points" of a percentage).
+    regret_unit = "points" if unit == "%" else unit
     rows = [
         (
             escape(str(policy)),
-            f"{PERCENT * row['mean']:.1f}",
-            f"{PERCENT * row['mean_regret']:.1f}",
-            f"{PERCENT * row['p90_regret']:.1f}",
-            f"{PERCENT * row['max_regret']:.1f}",
+            f"{scale * row['mean']:.1f}",
+            f"{scale * row['mean_regret']:.1f}",
+            f"{scale * row['p90_regret']:.1f}",
+            f"{scale * row['max_regret']:.1f}",
             f"{PERCENT * row['best_in_share']:.0f}%",
         )
         for policy, row in table.iterrows()
     ]
     header = (
         "policy (most robust first)",
-        f"mean {OUTCOMES[metric].label}, %",
-        "mean regret, points",
-        "90th-percentile regret, points",
-        "maximum regret, points",
+        f"mean {OUTCOMES[metric].axis_title}",
+        *(
+            with_unit(f"{what} regret", regret_unit)
+            for what in ("mean", "90th-percentile", "maximum")
+        ),
         "best policy in (share of worlds)",
     )
     return html.table(header, rows)

@@ -19,8 +19,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from offramp.analysis.summary import REMOVAL_CAUSES, removal_cause_shares, trajectory_bands
-from offramp.outcomes import OUTCOMES, PERCENT, WINDOW_SHARES
+from offramp.analysis.summary import removal_cause_shares, trajectory_bands
+from offramp.outcomes import (
+    OUTCOMES,
+    PERCENT,
+    REMOVAL_CAUSES,
+    TRAJECTORIES,
+    WINDOW_SHARES,
+    summary_column,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,14 +89,16 @@ def territory_fan(study: Study) -> ReportFigure:
     rows = int(np.ceil(len(names) / columns))
     figure = new_figure(4.0 * columns, 3.0 * rows)
     axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+    territory = TRAJECTORIES["territory"]
+    scale = territory.display[0]
     months = np.arange(study.horizon + 1)
     for ax, name in zip(axes, names, strict=False):
-        bands = trajectory_bands(study.results[name].trajectory_data["territory"])
+        bands = trajectory_bands(study.results[name].trajectory_data[territory.name])
         color = colors[name]
         ax.fill_between(
             months,
-            PERCENT * bands["p05"],
-            PERCENT * bands["p95"],
+            scale * bands["p05"],
+            scale * bands["p95"],
             color=color,
             alpha=0.18,
             linewidth=0,
@@ -97,20 +106,20 @@ def territory_fan(study: Study) -> ReportFigure:
         )
         ax.fill_between(
             months,
-            PERCENT * bands["p25"],
-            PERCENT * bands["p75"],
+            scale * bands["p25"],
+            scale * bands["p75"],
             color=color,
             alpha=0.35,
             linewidth=0,
             label="50% of runs",
         )
-        ax.plot(months, PERCENT * bands["median"], color=color, linewidth=1.8, label="median")
+        ax.plot(months, scale * bands["median"], color=color, linewidth=1.8, label="median")
         ax.set_title(name, fontsize=10)
         ax.grid(alpha=0.3)
     for ax in axes[len(names) :]:
         ax.set_visible(False)
     for ax in axes[::columns]:
-        ax.set_ylabel("territory held, % of recognised area")
+        ax.set_ylabel(territory.axis_title)
     for ax in axes[-columns:]:
         ax.set_xlabel(f"months since {study.scenario.meta.start}")
     axes[0].legend(loc="lower left", fontsize=8, frameon=False)
@@ -176,13 +185,8 @@ def _interval_plot(
     ax.grid(axis="x", alpha=0.3)
 
 
-# The four outcomes drawn, and the scale of their axis (shares as percentages).
-OUTCOME_PANELS = (
-    ("territory_at_horizon", PERCENT, "% of recognised area"),
-    ("territory_min", PERCENT, "% of recognised area"),
-    ("months_at_war", 1.0, ""),
-    ("casualties", 1e-3, "thousand persons"),
-)
+# The four outcomes drawn, each on the registry's scale.
+OUTCOME_PANELS = ("territory_at_horizon", "territory_min", "months_at_war", "casualties")
 
 
 def outcome_panels(
@@ -203,11 +207,11 @@ def outcome_panels(
     colors = policy_colors(names)
     figure = new_figure(11.0, 1.2 + 1.1 * len(names))
     axes = figure.subplots(2, 2, squeeze=False).ravel()
-    for ax, (column, scale, unit) in zip(axes, OUTCOME_PANELS, strict=True):
+    for ax, column in zip(axes, OUTCOME_PANELS, strict=True):
         samples = {name: outcomes[name][column].to_numpy(float) for name in names}
         stats = {name: summary[name][column] for name in names}
-        _interval_plot(ax, samples, stats, colors, scale)
-        ax.set_xlabel(OUTCOMES[column].label + (f", {unit}" if unit else ""))
+        _interval_plot(ax, samples, stats, colors, OUTCOMES[column].display[0])
+        ax.set_xlabel(OUTCOMES[column].axis_title)
     return ReportFigure(
         name="outcome_distributions",
         title="Outcomes at a glance",
@@ -291,10 +295,11 @@ def protest_and_removal(study: Study) -> ReportFigure:
     summary = study.summary()
     figure = new_figure(11.0, 1.2 + 0.9 * len(names))
     protest_ax, removal_ax = figure.subplots(1, 2)
-    samples = {name: study.results[name].outcomes["peak_protest"].to_numpy(float) for name in names}
-    stats = {name: summary[name]["peak_protest"] for name in names}
-    _interval_plot(protest_ax, samples, stats, colors, PERCENT)
-    critical = PERCENT * study.scenario.leadership.critical_protest
+    protest = OUTCOMES["peak_protest"]
+    samples = {name: study.results[name].outcomes[protest.name].to_numpy(float) for name in names}
+    stats = {name: summary[name][protest.summary_key] for name in names}
+    _interval_plot(protest_ax, samples, stats, colors, protest.display[0])
+    critical = protest.display[0] * study.scenario.leadership.critical_protest
     protest_ax.axvline(critical, color="black", linestyle="--", linewidth=1)
     protest_ax.annotate(
         f"critical share {critical:g}%",
@@ -304,11 +309,8 @@ def protest_and_removal(study: Study) -> ReportFigure:
         fontsize=7,
         va="top",
     )
-    protest_ax.set_xlabel(f"{OUTCOMES['peak_protest'].label}, % of the population")
+    protest_ax.set_xlabel(protest.axis_title)
 
-    # The engine's causes: "hazard" is the removal hazard (protest, low approval, other
-    # reasons), "election" the postponed election lost.
-    cause_labels = {"hazard": "removed (protest, other hazard)", "election": "lost an election"}
     by_cause = {name: removal_cause_shares(study.results[name].outcomes) for name in names}
     left = np.zeros(len(names))
     for cause, hatch in zip(REMOVAL_CAUSES, ("", "//"), strict=True):
@@ -320,7 +322,7 @@ def protest_and_removal(study: Study) -> ReportFigure:
             hatch=hatch,
             edgecolor="white",
             color=[colors[name] for name in names],
-            label=cause_labels[cause],
+            label=REMOVAL_CAUSES[cause],
         )
         left += shares
     for position, name in enumerate(names):
@@ -331,7 +333,7 @@ def protest_and_removal(study: Study) -> ReportFigure:
     removal_ax.set_yticks(range(len(names)), names, fontsize=8)
     removal_ax.invert_yaxis()
     removal_ax.set_xlim(0, 110)
-    removal_ax.set_xlabel("runs in which the leader was removed, %")
+    removal_ax.set_xlabel(summary_column("leader_removed").title)
     removal_ax.legend(
         fontsize=8, frameon=False, loc="lower center", ncols=2, bbox_to_anchor=(0.5, 1.0)
     )

@@ -540,19 +540,19 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     @app.get("/api/jobs/{job_id}/charts")
     def get_charts(job_id: str) -> dict[str, Any]:
         """Per policy: the territory fan (month-by-month median, 50% and 90% bands) and the
-        runs' territory at the horizon and peak protest."""
-        from offramp.analysis.summary import trajectory_bands
+        quantiles of the territory held at the horizon (the same five), computed here so that
+        the page only draws."""
+        from offramp.analysis.summary import BAND_STATISTICS, quantiles, trajectory_bands
 
         study = _job(job_id, finished=True).study
         assert study is not None
         policies = {}
         for name, result in study.results.items():
             bands = trajectory_bands(result.trajectory_data["territory"])
-            outcomes = result.outcomes
+            at_horizon = result.outcomes["territory_at_horizon"]
             policies[name] = {
                 "territory_bands": {key: values.tolist() for key, values in bands.items()},
-                "territory_at_horizon": outcomes["territory_at_horizon"].tolist(),
-                "peak_protest": outcomes["peak_protest"].tolist(),
+                "territory_at_horizon": quantiles(at_horizon, BAND_STATISTICS),
             }
         return {"months": list(range(study.horizon + 1)), "policies": policies}
 

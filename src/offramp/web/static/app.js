@@ -279,6 +279,8 @@ const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
 
 function drawCharts(job, charts) {
   const names = Object.keys(charts.policies);
+  const territory = state.registry.trajectories.find((v) => v.name === "territory");
+  const atHorizon = state.registry.outcomes.find((o) => o.name === "territory_at_horizon");
   const layout = (title, xTitle, yTitle) => ({
     title: { text: title, font: { size: 14 } },
     margin: { t: 40, r: 10, b: 50, l: 60 },
@@ -292,7 +294,7 @@ function drawCharts(job, charts) {
   names.forEach((name, i) => {
     const bands = charts.policies[name].territory_bands;
     const color = PALETTE[i % PALETTE.length];
-    const pct = (values) => values.map((v) => 100 * v);
+    const pct = (values) => values.map((v) => territory.scale * v);
     fan.push({ x: charts.months, y: pct(bands.p75), mode: "lines", line: { width: 0 },
       showlegend: false, hoverinfo: "skip", legendgroup: name });
     fan.push({ x: charts.months, y: pct(bands.p25), mode: "lines", line: { width: 0 },
@@ -302,28 +304,33 @@ function drawCharts(job, charts) {
       line: { color, width: 2 }, legendgroup: name });
   });
   Plotly.newPlot("chart-territory", fan,
-    layout("Territory over time", `months since ${job.manifest.start}`,
-      "territory held, % of recognised area"), config);
+    layout("Territory over time", `months since ${job.manifest.start}`, territory.axis_title),
+    config);
 
   // The shares of the summary table, labelled by the registry.
-  const measures = state.registry.summary_columns
-    .filter((c) => c.statistic === "share")
-    .map((c) => [c.label, c.key]);
+  const measures = state.registry.summary_columns.filter((c) => c.statistic === "share");
   const bars = names.map((name, i) => ({
     type: "bar", name, marker: { color: PALETTE[i % PALETTE.length] },
-    x: measures.map((m) => m[0]),
-    y: measures.map((m) => (job.summary[name][m[1]] === null ? null : 100 * job.summary[name][m[1]])),
+    x: measures.map((c) => c.label),
+    y: measures.map((c) => (job.summary[name][c.key] === null ? null : c.scale * job.summary[name][c.key])),
   }));
   Plotly.newPlot("chart-probabilities", bars,
     { ...layout("Deal, resumption and removal", "", "share of runs (resumption: of ceasefires), %"),
       barmode: "group" }, config);
 
-  const boxes = names.map((name, i) => ({
-    type: "box", name, boxpoints: false, marker: { color: PALETTE[i % PALETTE.length] },
-    x: charts.policies[name].territory_at_horizon.map((v) => 100 * v), orientation: "h",
-  }));
+  // Boxes drawn from the quantiles the server computed: 25th-75th percentile, whiskers to
+  // the 5th and 95th (the report's interval).
+  const boxes = names.map((name, i) => {
+    const q = charts.policies[name].territory_at_horizon;
+    const at = (key) => [q[key] === null ? null : atHorizon.scale * q[key]];
+    return {
+      type: "box", name, y: [name], orientation: "h", marker: { color: PALETTE[i % PALETTE.length] },
+      lowerfence: at("p05"), q1: at("p25"), median: at("median"), q3: at("p75"),
+      upperfence: at("p95"),
+    };
+  });
   Plotly.newPlot("chart-horizon", boxes,
-    { ...layout("Territory at the horizon", "territory held, % of recognised area", ""),
+    { ...layout("Territory at the horizon", atHorizon.axis_title, ""),
       showlegend: false, margin: { t: 40, r: 10, b: 50, l: 180 } }, config);
 }
 
