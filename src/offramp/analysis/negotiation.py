@@ -60,14 +60,6 @@ def resolve_deal(scenario: Scenario, name_or_path: str | Path) -> Deal:
     return scenario.deal(str(name_or_path)) if name_or_path in names else load_deal(name_or_path)
 
 
-def fighting_on(scenario: Scenario) -> Policy:
-    """The scenario's first policy that offers no deal, or a plain one."""
-    for policy in scenario.policies:
-        if not policy.offers_deal:
-            return policy
-    return Policy(name="fight-on", kind="fight-on")
-
-
 @dataclass(frozen=True)
 class PollResult:
     question: str
@@ -100,7 +92,7 @@ def poll(
 
     seed = scenario.seed if seed is None else seed
     state, P = simulate_state(
-        scenario, fighting_on(scenario), runs, seed, month_index(scenario, month)
+        scenario, scenario.fight_on_policy(), runs, seed, month_index(scenario, month)
     )
     if deal is None:
         answers = package_support.poll(
@@ -147,7 +139,9 @@ def window(
     horizon = scenario.horizon_months if horizon is None else horizon
     others = [table for table in scenario.deals if table.get("name") != deal.name]
     with_deal = scenario.model_copy(update={"deals": [deal.model_dump(mode="json"), *others]})
-    baseline = simulate(with_deal, fighting_on(scenario), runs=runs, seed=seed, horizon=horizon)
+    baseline = simulate(
+        with_deal, scenario.fight_on_policy(), runs=runs, seed=seed, horizon=horizon
+    )
     fight_on = float(np.median(baseline.outcomes["territory_at_horizon"]))
     if on_offer_done is not None:
         on_offer_done("fight-on")

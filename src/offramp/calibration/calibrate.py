@@ -41,7 +41,6 @@ from offramp.calibration.opinion_fit import (
     simulate_opinion,
 )
 from offramp.calibration.territory_fit import (
-    fight_on_policy,
     fit_territory,
     forecast_territory,
 )
@@ -259,7 +258,7 @@ def _fitted_line(
     from offramp.engine.simulate import simulate
 
     result = simulate(
-        scenario, fight_on_policy(scenario), runs=64, seed=seed, horizon=months, overrides=values
+        scenario, scenario.fight_on_policy(), runs=64, seed=seed, horizon=months, overrides=values
     )
     return result.trajectory_data["territory"].mean(axis=0)
 

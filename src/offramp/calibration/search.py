@@ -64,13 +64,13 @@ class ParameterBox:
 
 
 def parameter_box(scenario: Scenario, names: Sequence[str]) -> ParameterBox:
-    """The search box of ``names`` from the scenario's schema ranges."""
-    ranges = scenario.parameter_ranges()
+    """The search box of ``names`` from the scenario's schema ranges (the catalogue's)."""
+    from offramp.scenario.catalogue import entry
+
     low, high = [], []
     for name in names:
-        allowed = ranges[name]
-        upper = allowed.le if allowed.le is not None else allowed.lt
-        lower = allowed.ge if allowed.ge is not None else allowed.gt
+        allowed = entry(name, scenario)
+        upper, lower = allowed.upper, allowed.lower
         if upper is None or not np.isfinite(upper):
             raise ValueError(f"{name} has no finite upper bound in the schema; cannot search it")
         lower = 0.0 if lower is None else float(lower)

@@ -42,20 +42,12 @@ from numpy.typing import NDArray
 
 from offramp.calibration.laplace import hessian, inverse_positive
 from offramp.scenario.catalogue import entry
-from offramp.scenario.schema import Policy, Scenario
+from offramp.scenario.schema import Scenario
 
 SENSITIVITY = "battlefield.territory_sensitivity"
 STALEMATE_RATIO = "battlefield.stalemate_ratio"
 NOISE = "battlefield.territory_noise"
 _PROBE = 1e-4
-
-
-def fight_on_policy(scenario: Scenario) -> Policy:
-    """The scenario's first fight-on policy, or a plain one."""
-    for policy in scenario.policies:
-        if not policy.offers_deal:
-            return policy
-    return Policy(name="fight-on", kind="fight-on")
 
 
 def log_force_ratio_path(
@@ -66,7 +58,7 @@ def log_force_ratio_path(
 
     probe = {SENSITIVITY: _PROBE, STALEMATE_RATIO: 1.0, NOISE: 0.0, "territory.floor": 0.0}
     result = simulate(
-        scenario, fight_on_policy(scenario), runs=runs, seed=seed, horizon=months, overrides=probe
+        scenario, scenario.fight_on_policy(), runs=runs, seed=seed, horizon=months, overrides=probe
     )
     steps = np.diff(result.trajectory_data["territory"], axis=1) / _PROBE
     return steps.mean(axis=0)
@@ -205,7 +197,7 @@ def forecast_territory(
     runs = len(next(iter(parameters.values())))
     result = simulate(
         scenario,
-        fight_on_policy(scenario),
+        scenario.fight_on_policy(),
         runs=runs,
         seed=seed,
         horizon=horizon,

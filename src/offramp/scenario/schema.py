@@ -1250,6 +1250,14 @@ class Scenario(Section):
             )
         return self
 
+    def fight_on_policy(self) -> Policy:
+        """The scenario's first policy that offers no deal, or a plain fight-on one (the
+        baseline of fits, polls and windows)."""
+        for policy in self.policies:
+            if not policy.offers_deal:
+                return policy
+        return Policy(name="fight-on", kind="fight-on")
+
     def offered_deal(self, policy: Policy) -> Deal | None:
         """The deal ``policy`` offers, in the deal vocabulary (None when it fights on): the
         deal it names, or the one its own kind stands for (:func:`~offramp.scenario.deal.
