@@ -201,3 +201,30 @@ def test_no_policy_kind_is_compared_as_a_string_outside_the_schema() -> None:
                 if names and any(is_kind(e) for e in operands):
                     found.append(f"{path.relative_to(package)}:{node.lineno} {sorted(names)}")
     assert not found, "policy kinds compared by name: " + "; ".join(found)
+
+
+def test_a_fight_on_policys_deal_levers_change_nothing(ukraine) -> None:
+    # lever_applies says which levers a policy without a deal ignores (the report writes
+    # n/a for them): moving every one of them must leave its runs exactly as they were.
+    from offramp import simulate
+    from offramp.scenario.catalogue import per_run_parameters
+
+    fight_on = ukraine.fight_on_policy()
+    ignored = [
+        e.name
+        for e in per_run_parameters(ukraine)
+        if e.section == "policy" and not fight_on.lever_applies(e.name)
+    ]
+    assert "deal_month" in ignored and "aid_level" not in ignored
+    moved = fight_on.model_copy(
+        update={"deal_month": 7, "offer_every": 3, "last_offer": 30, "aid_cut_if_refused": 0.5}
+        | {"guarantee_credibility": 0.9, "sanctions_relief": 1.0}
+    )
+    assert set(ignored) == {"deal_month", "offer_every", "last_offer"} | {
+        "aid_cut_if_refused",
+        "guarantee_credibility",
+        "sanctions_relief",
+    }
+    plain = simulate(ukraine, fight_on, runs=20, horizon=24).outcomes
+    shifted = simulate(ukraine, moved, runs=20, horizon=24).outcomes
+    assert plain.equals(shifted)

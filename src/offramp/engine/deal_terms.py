@@ -62,6 +62,11 @@ class DealTerms:
             return 1.0 - territory + self.withdrawal_share
         return np.full_like(territory, self.recognised_share)
 
+    @property
+    def by_referendum(self) -> bool:
+        """Whether the public ratifies the deal itself (its legitimacy is then the vote's)."""
+        return self.ratification_rule == "referendum"
+
     def concession(self, territory: NDArray[np.float64]) -> NDArray[np.float64]:
         """Size of the concession, 0-1: what is recognised de jure or handed over, as a share
         of the area occupied when the deal is signed (all of it recognised: 1).

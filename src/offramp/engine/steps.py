@@ -365,7 +365,7 @@ def _sign(
         in_force,
         ratification.deal_legitimacy(
             support=support,
-            by_referendum=P.deal.ratification_rule == "referendum",
+            by_referendum=P.deal.by_referendum,
             procedural_weight=P["ratification.procedural_legitimacy"],
         ),
         deal.legitimacy,

@@ -49,10 +49,7 @@ def policy_table(study: Study) -> str:
         policy = study.scenario.policy(name)
         values = {info.name: info for info in levers if info.policy == name}
         cells = [
-            "n/a"
-            if lever == "deal_month" and not policy.offers_deal
-            else f"{values[lever].value:g}"
-            for lever in names
+            f"{values[lever].value:g}" if policy.lever_applies(lever) else "n/a" for lever in names
         ]
         rows.append((escape(name), escape(policy.kind), escape(policy.description), *cells))
     units = {info.name: info.unit for info in levers}

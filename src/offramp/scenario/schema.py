@@ -1028,6 +1028,12 @@ class Policy(Section):
         """Whether the policy puts a deal on the table (everything but fighting on)."""
         return self.kind != "fight-on"
 
+    def lever_applies(self, lever: str) -> bool:
+        """Whether the lever ``lever`` (a numeric field) means anything for this policy: the
+        schedule, guarantees, relief and the push to sign only with a deal; wartime aid
+        always."""
+        return self.offers_deal or lever == "aid_level"
+
     @property
     def names_deal(self) -> bool:
         """Whether the policy offers a deal named in ``deal`` (kind ``deal``), whose terms,
