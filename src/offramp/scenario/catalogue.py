@@ -118,6 +118,11 @@ def _bound(metadata: list[Any], attribute: str, whole: bool) -> float | None:
     return None
 
 
+def field_bounds(metadata: list[Any], whole: bool = False) -> dict[str, float | None]:
+    """A pydantic field's ``ge``, ``gt``, ``le`` and ``lt`` (None where it sets none)."""
+    return {attribute: _bound(metadata, attribute, whole) for attribute in ("ge", "gt", "le", "lt")}
+
+
 def _entries(model: type[BaseModel], section: str, per_run: bool) -> list[CatalogueEntry]:
     """The numeric parameters declared by ``model`` (not its sub-tables)."""
     found = []
@@ -128,21 +133,19 @@ def _entries(model: type[BaseModel], section: str, per_run: bool) -> list[Catalo
         if "unit" not in extra:
             continue
         default = None if field.is_required() else field.default
+        whole = field.annotation is int
         found.append(
             CatalogueEntry(
                 path=f"{section}.{name}" if section else name,
                 section=section,
                 name=name,
                 model=model,
-                whole=field.annotation is int,
+                whole=whole,
                 description=field.description or "",
                 unit=str(extra["unit"]),
                 source=str(extra["source"]),
                 default=default,
-                ge=_bound(field.metadata, "ge", field.annotation is int),
-                gt=_bound(field.metadata, "gt", field.annotation is int),
-                le=_bound(field.metadata, "le", field.annotation is int),
-                lt=_bound(field.metadata, "lt", field.annotation is int),
+                **field_bounds(field.metadata, whole),
                 per_run=per_run,
             )
         )

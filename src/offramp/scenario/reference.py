@@ -17,7 +17,12 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from offramp.scenario.catalogue import CatalogueEntry, schema_catalogue
+from offramp.scenario.catalogue import (
+    CatalogueEntry,
+    field_bounds,
+    range_text,
+    schema_catalogue,
+)
 from offramp.scenario.schema import Policy, Population, Region, Scenario
 
 
@@ -39,15 +44,8 @@ values, with sources in their comments); *source* is the source of the default, 
 
 
 def _bounds(info: FieldInfo) -> str:
-    low, high = "", ""
-    for item in info.metadata:
-        for name, symbol in (("ge", "≥"), ("gt", ">")):
-            if getattr(item, name, None) is not None:
-                low = f"{symbol} {getattr(item, name):g}"
-        for name, symbol in (("le", "≤"), ("lt", "<")):
-            if getattr(item, name, None) is not None:
-                high = f"{symbol} {getattr(item, name):g}"
-    return ", ".join(part for part in (low, high) if part) or "any"
+    """The range of a field the catalogue does not hold (an optional number)."""
+    return range_text(**field_bounds(info.metadata))
 
 
 def _allowed(info: FieldInfo) -> str:
