@@ -217,7 +217,8 @@ def test_parameter_rows_range_text():
 
 
 def test_deals_section_shows_each_deal_policys_terms(report_html, study):
-    from offramp.report.study_report import policy_deal, term_texts
+    from offramp.report.study_report import policy_deal
+    from offramp.scenario.deal import terms_in_words
 
     assert 'id="deals"' in report_html
     for name in study.results:
@@ -225,10 +226,10 @@ def test_deals_section_shows_each_deal_policys_terms(report_html, study):
         if deal is None:
             continue
         assert f"{escape(name)} ({escape(deal.name)})" in report_html
-        for text in term_texts(deal).values():
+        for text in terms_in_words(deal).values():
             assert escape(text) in report_html, (name, text)
     guaranteed = study.scenario.deal(study.scenario.policy("land-for-peace+guarantees").deal)
-    assert "guarantees: europe+us" in term_texts(guaranteed)["security"]
+    assert "guarantees: europe+us" in terms_in_words(guaranteed)["security"]
 
 
 def test_report_polls_each_deal_at_the_start_and_the_first_offer(study, report_html):

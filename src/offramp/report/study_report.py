@@ -17,6 +17,7 @@ from offramp.report import html
 from offramp.report.assumptions import assumption_set_description
 from offramp.report.figures import ReportFigure, deal_window, study_figures
 from offramp.report.parameters import policy_parameters, scenario_parameters
+from offramp.scenario.deal import TERM_GROUPS, terms_in_words
 
 if TYPE_CHECKING:
     from offramp.analysis.negotiation import PollResult
@@ -33,11 +34,6 @@ POLL_ANSWERS = {
     "reject": "completely unacceptable",
     "undecided": "hard to say",
 }
-
-TERM_GROUPS = ("territory", "security", "economy", "politics", "process")
-
-
-SCENARIO_RULE = "the scenario's rule"
 
 
 def policy_table(study: Study) -> str:
@@ -70,35 +66,9 @@ def policy_deal(scenario: Scenario, policy: Policy) -> Deal | None:
     return deal.model_copy(update={"source": f"the policy's own kind ({policy.kind})"})
 
 
-def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
-
-
-def term_texts(deal: Deal) -> dict[str, str]:
-    """Each group of a deal's terms in words, and its source: the rows of the terms table."""
-    territory, security = deal.territory, deal.security
-    recognised = ", ".join(territory.recognized_de_jure) or "none"
-    cap = f"{security.army_cap:g} thousand" if security.army_cap > 0 else "none"
-    days = deal.process.ceasefire_days_before_vote
-    return {
-        "territory": f"line: {territory.line}; recognised de jure: {recognised}"
-        + (f" (by the {territory.recognized_by})" if territory.recognized_de_jure else "")
-        + f"; withdraw from: {', '.join(territory.withdraw_from) or 'nothing'}",
-        "security": f"guarantees: {security.guarantees}; foreign troops: "
-        f"{_yes(security.foreign_troops)}; army cap: {cap}; NATO: {security.nato}; "
-        f"weapons limits: {_yes(security.weapons_limits)}",
-        "economy": f"sanctions: {deal.economy.sanctions}",
-        "politics": f"EU path: {_yes(deal.politics.eu_path)}; official status of the "
-        f"invader's language: {_yes(deal.politics.language_status)}",
-        "process": f"ratification: {deal.process.ratification or SCENARIO_RULE}; "
-        "ceasefire before the vote: " + (f"{days} days" if days else "none (the vote comes first)"),
-        "source": deal.source or "(none given)",
-    }
-
-
 def deal_terms_table(deals: dict[str, Deal]) -> str:
     """One column per deal policy, one row per group of terms (and the source)."""
-    texts = {name: term_texts(deal) for name, deal in deals.items()}
+    texts = {name: terms_in_words(deal) for name, deal in deals.items()}
     header = ("terms", *(f"{name} ({deal.name})" for name, deal in deals.items()))
     rows = [
         (group, *(escape(texts[name][group]) for name in deals))

@@ -207,6 +207,42 @@ class Deal(_Terms):
         return recognised_share(self.territory.recognized_de_jure, self.territory.withdraw_from)
 
 
+#: The groups of a deal's terms, in the order every face shows them (the Deal's sub-tables).
+TERM_GROUPS = tuple(
+    name
+    for name, field in Deal.model_fields.items()
+    if isinstance(field.annotation, type) and issubclass(field.annotation, _Terms)
+)
+#: What a deal that names no ratification rule gets (``Scenario.ratification``'s defaults).
+SCENARIO_RULE = "the scenario's rule"
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def terms_in_words(deal: Deal) -> dict[str, str]:
+    """Each group of a deal's terms in words (:data:`TERM_GROUPS`), and its source."""
+    territory, security = deal.territory, deal.security
+    recognised = ", ".join(territory.recognized_de_jure) or "none"
+    cap = f"{security.army_cap:g} thousand" if security.army_cap > 0 else "none"
+    days = deal.process.ceasefire_days_before_vote
+    return {
+        "territory": f"line: {territory.line}; recognised de jure: {recognised}"
+        + (f" (by the {territory.recognized_by})" if territory.recognized_de_jure else "")
+        + f"; withdraw from: {', '.join(territory.withdraw_from) or 'nothing'}",
+        "security": f"guarantees: {security.guarantees}; foreign troops: "
+        f"{_yes(security.foreign_troops)}; army cap: {cap}; NATO: {security.nato}; "
+        f"weapons limits: {_yes(security.weapons_limits)}",
+        "economy": f"sanctions: {deal.economy.sanctions}",
+        "politics": f"EU path: {_yes(deal.politics.eu_path)}; official status of the "
+        f"invader's language: {_yes(deal.politics.language_status)}",
+        "process": f"ratification: {deal.process.ratification or SCENARIO_RULE}; "
+        "ceasefire before the vote: " + (f"{days} days" if days else "none (the vote comes first)"),
+        "source": deal.source or "(none given)",
+    }
+
+
 class DealFile(BaseModel):
     """A deal file: one ``[deal]`` table."""
 
@@ -292,6 +328,7 @@ __all__ = [
     "implied_deal",
     "load_deal",
     "package_terms",
+    "terms_in_words",
 ]
 
 

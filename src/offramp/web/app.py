@@ -159,9 +159,6 @@ class WindowBody(BaseModel):
     seed: int | None = catalogue_field("seed", None, "Master seed.")
 
 
-DEAL_GROUPS = ("territory", "security", "economy", "politics", "process")
-
-
 def deal_vocabulary() -> list[dict[str, Any]]:
     """Every term of the deal schema with its kind, default, meaning and allowed values.
 
@@ -174,10 +171,10 @@ def deal_vocabulary() -> list[dict[str, Any]]:
 
     from pydantic import ValidationError
 
-    from offramp.scenario.deal import Deal
+    from offramp.scenario.deal import TERM_GROUPS, Deal
 
     terms = []
-    for group in DEAL_GROUPS:
+    for group in TERM_GROUPS:
         model = Deal.model_fields[group].annotation
         assert isinstance(model, type) and issubclass(model, BaseModel)
         for name, info in model.model_fields.items():
