@@ -240,15 +240,13 @@ def store_sensitivity(
     values = store.metric_by_world(metric, list(policies) if policies else None)
     names = store.parameters
     unit_x = store.design().set_index("sample")[names]
+    sampler, seed = store.manifest["sampler"], store.manifest["seed"]
     tables = {}
-    method = METHOD_BY_SAMPLER[store.manifest["sampler"]]
     for policy in values.columns:
         y = values[policy].loc[unit_x.index].to_numpy(float)
-        method, table = sensitivity(
-            store.manifest["sampler"], names, unit_x.to_numpy(), y, store.manifest["seed"]
-        )
+        _, table = sensitivity(sampler, names, unit_x.to_numpy(), y, seed)
         tables[policy] = table.set_index("parameter")
-    return method, tables
+    return METHOD_BY_SAMPLER[sampler], tables
 
 
 def influence_order(method: str, tables: dict[str, pd.DataFrame]) -> list[str]:

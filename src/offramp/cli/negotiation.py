@@ -28,7 +28,7 @@ def deals() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from offramp.scenario.deal import bundled_deals, load_deal
+    from offramp.scenario.deal import SCENARIO_RULE, bundled_deals, load_deal
 
     table = Table(title="Bundled deals (use the name with --deal)")
     for column in ("name", "territory", "security", "sanctions", "ratification", "source"):
@@ -51,7 +51,7 @@ def deals() -> None:
             land,
             ", ".join(terms),
             deal.economy.sanctions,
-            deal.process.ratification or "the scenario's rule",
+            deal.process.ratification or SCENARIO_RULE,
             deal.source,
         )
     Console().print(table)
