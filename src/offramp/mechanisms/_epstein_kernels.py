@@ -23,6 +23,8 @@ generators. OOPSLA 2014, 453-472.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -93,7 +95,7 @@ def arrest_probability_scalar(cops, actives_with_self, k, rounding):
     elif rounding == ROUND_NEAREST:
         # rint rounds half to even, exactly as Python's round() used by Mesa.
         ratio = np.rint(ratio)
-    return 1.0 - np.exp(-k * ratio)
+    return 1.0 - math.exp(-k * ratio)
 
 
 @njit(cache=True)

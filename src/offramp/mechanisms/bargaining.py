@@ -63,6 +63,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from offramp import libm
 from offramp.mechanisms.battlefield import projected_force
 
 
@@ -140,7 +141,7 @@ def win_probability(power: ArrayLike, opposing_power: ArrayLike) -> NDArray[np.f
 def logit_choice(advantage: ArrayLike, temperature: ArrayLike) -> NDArray[np.float64]:
     """Probability of choosing an option with the given advantage, ``1 / (1 + e^{-a/tau})``."""
     z = np.asarray(advantage, dtype=float) / np.asarray(temperature, dtype=float)
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    return 0.5 * (1.0 + libm.tanh(0.5 * z))
 
 
 def accepts_deal(

@@ -43,6 +43,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from offramp import libm
+
 
 def lanchester_square(
     defender: ArrayLike,
@@ -78,10 +80,10 @@ def lanchester_square(
     with np.errstate(divide="ignore", invalid="ignore"):
         invader_ratio = np.sqrt(a / d) * i0 / d0
         defender_ratio = np.sqrt(d / a) * d0 / i0
-        invader_ends = np.where(invader_ratio < 1, np.arctanh(invader_ratio) / w, np.inf)
-        defender_ends = np.where(defender_ratio < 1, np.arctanh(defender_ratio) / w, np.inf)
+        invader_ends = np.where(invader_ratio < 1, libm.arctanh(invader_ratio) / w, np.inf)
+        defender_ends = np.where(defender_ratio < 1, libm.arctanh(defender_ratio) / w, np.inf)
     t = np.minimum(np.minimum(months, invader_ends), defender_ends)
-    cosh, sinh = np.cosh(w * t), np.sinh(w * t)
+    cosh, sinh = libm.cosh(w * t), libm.sinh(w * t)
     d1 = d0 * cosh - np.sqrt(a / d) * i0 * sinh
     i1 = i0 * cosh - np.sqrt(d / a) * d0 * sinh
     d1 = np.where(defender_ends <= t, 0.0, d1)
@@ -133,7 +135,7 @@ def territory_drift(
 ) -> NDArray[np.float64]:
     """Defender's share after one month of fighting: ``x + k ln(r/r*) + sigma * shock``."""
     ratio = np.clip(np.asarray(force_ratio, dtype=float), 1e-6, 1e6)
-    change = np.asarray(sensitivity) * np.log(ratio / np.asarray(stalemate_ratio))
+    change = np.asarray(sensitivity) * libm.log(ratio / np.asarray(stalemate_ratio))
     change = change + np.asarray(noise_sd) * np.asarray(shock)
     return np.clip(np.asarray(territory, dtype=float) + change, floor, 1.0)
 

@@ -85,6 +85,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from offramp import libm
+
 
 def removal_hazard(
     protest: ArrayLike,
@@ -98,7 +100,7 @@ def removal_hazard(
 ) -> NDArray[np.float64]:
     """Monthly probability that the leader loses office."""
     z = (np.asarray(protest, dtype=float) - np.asarray(critical_protest)) / np.asarray(steepness)
-    from_protest = np.asarray(protest_hazard) * 0.5 * (1.0 + np.tanh(0.5 * z))
+    from_protest = np.asarray(protest_hazard) * 0.5 * (1.0 + libm.tanh(0.5 * z))
     shortfall = np.maximum(np.asarray(approval_floor) - np.asarray(approval, dtype=float), 0.0)
     h = np.asarray(base_hazard) + from_protest + np.asarray(approval_hazard) * shortfall
     return np.clip(h, 0.0, 1.0)
@@ -121,7 +123,7 @@ def casualty_cost(
     Mueller's Korea and Vietnam series give about 0.15, so ``beta_C`` about 0.065.
     """
     c = np.maximum(np.asarray(casualties, dtype=float), 0.0)
-    return np.asarray(sensitivity) * np.log1p(c / np.maximum(np.asarray(scale, dtype=float), 1.0))
+    return np.asarray(sensitivity) * libm.log1p(c / np.maximum(np.asarray(scale, dtype=float), 1.0))
 
 
 def setback_cost(
@@ -188,7 +190,7 @@ def instability_length(mean_months: ArrayLike, uniform: ArrayLike) -> NDArray[np
     p = 1.0 / mean
     u = np.clip(np.asarray(uniform, dtype=float), 1e-12, 1.0 - 1e-12)
     with np.errstate(divide="ignore", invalid="ignore"):
-        length = np.ceil(np.log1p(-u) / np.log1p(-p))
+        length = np.ceil(libm.log1p(-u) / libm.log1p(-p))
     length = np.where(p >= 1.0, 1.0, length)
     return np.where(np.asarray(mean_months) <= 0, 0.0, np.maximum(length, 1.0))
 

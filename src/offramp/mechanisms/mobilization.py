@@ -67,7 +67,8 @@ def threshold_cascade(thresholds: ArrayLike, weights: ArrayLike | None = None) -
     theta = np.asarray(thresholds, dtype=float)
     w = np.full(theta.shape, 1.0 / theta.size) if weights is None else np.asarray(weights, float)
     w = w / w.sum()
-    order = np.argsort(theta)
+    # Stable: NumPy's default sort orders ties by the CPU's vector width.
+    order = np.argsort(theta, kind="stable")
     sorted_theta = theta[order]
     cumulative = np.concatenate([[0.0], np.cumsum(w[order])])
     share = 0.0

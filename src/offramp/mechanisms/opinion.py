@@ -73,6 +73,8 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from offramp import libm
+
 _STANDARD_NORMAL = NormalDist()
 
 
@@ -122,7 +124,7 @@ def weariness_sensitivity(
 ) -> NDArray[np.float64]:
     """Agents' log-normal weariness sensitivities with mean 1: ``exp(sigma N - sigma^2 / 2)``."""
     sigma = np.asarray(heterogeneity, dtype=float)
-    return np.exp(sigma * np.asarray(standard_normal, dtype=float) - 0.5 * sigma**2)
+    return libm.exp(sigma * np.asarray(standard_normal, dtype=float) - 0.5 * sigma**2)
 
 
 def update_stalemate(
@@ -151,7 +153,7 @@ def stalemate_weariness(rate: ArrayLike, stalemate: ArrayLike, lag: ArrayLike) -
     lag = np.asarray(lag, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         u = np.asarray(stalemate, dtype=float) / np.where(lag > 0, lag, 1.0)
-    response = (u * np.exp(1.0 - u)) ** 2
+    response = (u * libm.exp(1.0 - u)) ** 2
     return np.where(lag > 0, rate * response, rate)
 
 

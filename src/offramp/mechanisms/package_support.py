@@ -103,6 +103,7 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from offramp import libm
 from offramp.mechanisms.opinion import reservation_point
 
 
@@ -166,7 +167,7 @@ _SANCTIONS_WEIGHT = {"kept": None, "eased": "sanctions_eased", "lifted": "sancti
 
 
 def _sigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+    return 0.5 * (1.0 + libm.tanh(0.5 * x))
 
 
 def judged_package_territory(
@@ -330,8 +331,8 @@ def _package_shares(
     """:func:`response_shares` of ``other - territory * max(0, r - judged)``, weighted.
 
     The engine asks this of every agent of every run each month a deal is on the table, so
-    it runs as two compiled passes around NumPy's ``tanh`` instead of a dozen array
-    operations: the same operations in the same order, and NumPy's own ``tanh`` and
+    it runs as two compiled passes around :func:`offramp.libm.tanh` instead of a dozen array
+    operations: the same operations in the same order, the same ``tanh`` and NumPy's
     row sums, so the same numbers to the last bit (a test checks it against the plain
     expressions).
     """
@@ -355,7 +356,7 @@ def _package_shares(
         weights.undecided_band,
         halves,
     )
-    np.tanh(halves, out=halves)
+    libm.tanh(halves, out=halves)
     w = np.ascontiguousarray(np.broadcast_to(np.asarray(population_weight, dtype=float), (n,)))
     shares = np.empty((3,) + r.shape)
     _weighted_answers(halves, 1.0 - weights.no_opinion, w, shares)

@@ -30,6 +30,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from offramp import libm
+
 
 def economic_pressure(
     pressure: ArrayLike, persistence: ArrayLike, volatility: ArrayLike, shock: ArrayLike
@@ -61,7 +63,7 @@ def aid_level(
     peace_share: ArrayLike,
 ) -> NDArray[np.float64]:
     """Aid index this month: ``aid0 * policy * exp(-F)``, times ``peace_share`` in peace."""
-    wartime = np.asarray(base_aid) * np.asarray(policy_aid) * np.exp(-np.asarray(fatigue))
+    wartime = np.asarray(base_aid) * np.asarray(policy_aid) * libm.exp(-np.asarray(fatigue))
     return np.where(np.asarray(at_war, dtype=bool), wartime, wartime * np.asarray(peace_share))
 
 

@@ -72,7 +72,9 @@ def win_set_floor(reservation_points: ArrayLike, weights: ArrayLike) -> NDArray[
     """
     r = np.atleast_2d(np.asarray(reservation_points, dtype=float))
     w = np.asarray(weights, dtype=float)
-    order = np.argsort(r, axis=1)
+    # Stable: ties (points clipped at 0 or 1) are common, and NumPy's default sort orders
+    # them by the CPU's vector width, which would change the cumulative sums' last bits.
+    order = np.argsort(r, axis=1, kind="stable")
     sorted_r = np.take_along_axis(r, order, axis=1)
     cumulative = np.cumsum(w[order], axis=1)
     # support(x) > 1/2 needs the cumulative weight at x to pass one half.
