@@ -113,6 +113,11 @@ class Outcome:
         return with_unit(self.label, self.display[1])
 
     @property
+    def median_title(self) -> str:
+        """Its label for a median with the unit shown: 'territory at horizon, median, %'."""
+        return with_unit(f"{self.label}, median", self.display[1])
+
+    @property
     def summary_key(self) -> str:
         """Its key in ``Study.summary()``: ``p_<name>`` for a share, else the name."""
         if self.summary is not None and self.summary.statistic == "share":
@@ -127,6 +132,7 @@ class Outcome:
             "scale": scale,
             "display_unit": unit,
             "axis_title": self.axis_title,
+            "median_title": self.median_title,
         }
 
 
@@ -643,6 +649,13 @@ WINDOW_SHARES: tuple[WindowShare, ...] = (
 )
 
 
+# The window's shares are shares of runs, shown as percentages; its territory measure
+# (the median at the horizon, against fighting on) is an outcome of the registry.
+WINDOW_SHARE_DISPLAY: tuple[float, str] = (PERCENT, "%")
+WINDOW_SHARE_AXIS = with_unit("share of runs", WINDOW_SHARE_DISPLAY[1])
+WINDOW_TERRITORY = OUTCOMES["territory_at_horizon"]
+
+
 def summary_column(name: str) -> SummaryColumn:
     """The side-by-side table's column of outcome ``name`` (KeyError if it has none)."""
     for column in summary_columns():
@@ -660,6 +673,8 @@ def registry_dict() -> dict[str, Any]:
         "resumption_causes": dict(RESUMPTION_CAUSES),
         "removal_causes": dict(REMOVAL_CAUSES),
         "window_shares": [share.to_dict() for share in WINDOW_SHARES],
+        "window_share_axis": {"title": WINDOW_SHARE_AXIS, "scale": WINDOW_SHARE_DISPLAY[0]},
+        "window_territory": WINDOW_TERRITORY.name,
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from offramp.outcomes import OUTCOMES, PERCENT, WINDOW_SHARES, summary_columns
+from offramp.outcomes import WINDOW_SHARES, WINDOW_TERRITORY, summary_columns, with_unit
 from offramp.study import Study
 
 # Headings wrap at this width (or the column's widest cell) so that the table fits 150
@@ -109,14 +109,14 @@ def print_window(result: dict[str, Any], console: Console | None = None) -> None
     table.add_column("offer month", justify="right")
     for share in WINDOW_SHARES:
         table.add_column(share.label, justify="right")
-    territory = OUTCOMES["territory_at_horizon"].label
-    table.add_column(f"{territory}, median, %", justify="right")
-    table.add_column("fighting on, %", justify="right")
+    scale, unit = WINDOW_TERRITORY.display
+    table.add_column(WINDOW_TERRITORY.median_title, justify="right")
+    table.add_column(with_unit("fighting on", unit), justify="right")
     for row in result["offers"]:
         table.add_row(
             row["offer_month"],
             *(_pct(row[share.key]) for share in WINDOW_SHARES),
-            f"{PERCENT * row['territory_at_horizon']['median']:.1f}",
-            f"{PERCENT * row['territory_fight_on']['median']:.1f}",
+            f"{scale * row[WINDOW_TERRITORY.name]['median']:.1f}",
+            f"{scale * row['territory_fight_on']['median']:.1f}",
         )
     console.print(table)

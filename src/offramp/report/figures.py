@@ -25,7 +25,10 @@ from offramp.outcomes import (
     PERCENT,
     REMOVAL_CAUSES,
     TRAJECTORIES,
+    WINDOW_SHARE_AXIS,
+    WINDOW_SHARE_DISPLAY,
     WINDOW_SHARES,
+    WINDOW_TERRITORY,
     summary_column,
 )
 
@@ -375,17 +378,19 @@ def deal_window(window: Mapping[str, Any], start: str) -> ReportFigure:
     x = np.arange(len(months))
     figure = new_figure(11.0, 4.2)
     chance_ax, land_ax = figure.subplots(1, 2)
+    share_scale = WINDOW_SHARE_DISPLAY[0]
     for share, style in zip(WINDOW_SHARES, WINDOW_STYLES, strict=True):
-        values = [np.nan if o[share.key] is None else PERCENT * o[share.key] for o in offers]
+        values = [np.nan if o[share.key] is None else share_scale * o[share.key] for o in offers]
         chance_ax.plot(x, values, style, label=share.label, markersize=5)
-    chance_ax.set_ylim(-2, 102)
-    chance_ax.set_ylabel("share of runs, %")
+    chance_ax.set_ylim(-0.02 * share_scale, 1.02 * share_scale)
+    chance_ax.set_ylabel(WINDOW_SHARE_AXIS)
     chance_ax.legend(fontsize=8, frameon=False, loc="upper left")
-    deal_line = [PERCENT * offer["territory_at_horizon"]["median"] for offer in offers]
-    fight_line = [PERCENT * offer["territory_fight_on"]["median"] for offer in offers]
+    scale = WINDOW_TERRITORY.display[0]
+    deal_line = [scale * offer[WINDOW_TERRITORY.name]["median"] for offer in offers]
+    fight_line = [scale * offer["territory_fight_on"]["median"] for offer in offers]
     land_ax.plot(x, deal_line, "o-", label=f"offer '{window['deal']}' in this month")
     land_ax.plot(x, fight_line, "k--", label="fight on (no offer)")
-    land_ax.set_ylabel(f"{OUTCOMES['territory_at_horizon'].label}, median, %")
+    land_ax.set_ylabel(WINDOW_TERRITORY.median_title)
     land_ax.legend(fontsize=8, frameon=False, loc="best")
     step = max(1, int(np.ceil(len(months) / 8)))
     for ax in (chance_ax, land_ax):

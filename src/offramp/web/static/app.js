@@ -608,30 +608,35 @@ async function pollWindow() {
 
 function drawWindow(window) {
   const months = window.offers.map((o) => o.offer_month);
-  const label = (name) => state.registry.outcomes.find((o) => o.name === name).label;
-  const lines = state.registry.window_shares.map((share) => [share.key, share.label]);
+  const registry = state.registry;
+  const territory = registry.outcomes.find((o) => o.name === registry.window_territory);
+  const shareScale = registry.window_share_axis.scale;
+  const lines = registry.window_shares.map((share) => [share.key, share.label]);
   const config = { displaylogo: false, responsive: true };
   const margin = { t: 40, r: 10, b: 60, l: 60 };
   const chances = lines.map(([key, name], i) => ({
-    x: months, y: window.offers.map((o) => (o[key] === null ? null : 100 * o[key])),
+    x: months, y: window.offers.map((o) => (o[key] === null ? null : shareScale * o[key])),
     mode: "lines+markers", name, line: { color: PALETTE[i], dash: i === 3 ? "dot" : "solid" },
   }));
   Plotly.newPlot("chart-window-chances", chances, {
     title: { text: `When could '${window.deal}' pass?`, font: { size: 14 } }, margin,
     xaxis: { title: { text: "month of the offer" } },
-    yaxis: { title: { text: "share of runs, %" }, range: [-2, 102] },
+    yaxis: {
+      title: { text: registry.window_share_axis.title },
+      range: [-0.02 * shareScale, 1.02 * shareScale],
+    },
     legend: { orientation: "h", y: -0.3 },
   }, config);
-  const territory = [
-    { x: months, y: window.offers.map((o) => 100 * o.territory_at_horizon.median),
+  const held = [
+    { x: months, y: window.offers.map((o) => territory.scale * o[territory.name].median),
       mode: "lines+markers", name: "offered in this month", line: { color: PALETTE[0] } },
-    { x: months, y: window.offers.map((o) => 100 * o.territory_fight_on.median),
+    { x: months, y: window.offers.map((o) => territory.scale * o.territory_fight_on.median),
       mode: "lines", name: "fight on (no offer)", line: { color: "#000", dash: "dash" } },
   ];
-  Plotly.newPlot("chart-window-territory", territory, {
+  Plotly.newPlot("chart-window-territory", held, {
     title: { text: "Would it pay? Territory at the horizon", font: { size: 14 } }, margin,
     xaxis: { title: { text: "month of the offer" } },
-    yaxis: { title: { text: `${label("territory_at_horizon")}, median, %` } },
+    yaxis: { title: { text: territory.median_title } },
     legend: { orientation: "h", y: -0.3 },
   }, config);
   $("window-caption").textContent =
