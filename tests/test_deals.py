@@ -164,3 +164,20 @@ def test_package_terms_follow_the_engine_line_for_all_occupied() -> None:
     assert package_terms(deal)["recognized_de_jure"] == pytest.approx(occupied_share())
     us = package_terms(load_deal("us-plan-may-2025"))
     assert us["recognized_by"] == "patrons" and us["guarantees"] == "europe"
+
+
+def test_the_deal_list_shows_each_bundled_deal_in_brief() -> None:
+    from typer.testing import CliRunner
+
+    from offramp.cli.main import app
+    from offramp.scenario.deal import bundled_deals, load_deal, terms_in_brief
+
+    result = CliRunner().invoke(app, ["deals"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    for name in bundled_deals():
+        brief = terms_in_brief(load_deal(name))
+        line = next(row for row in result.output.splitlines() if f" {name} " in row)
+        assert brief["territory"].split(";")[0] in line and brief["sanctions"] in line
+    russian = terms_in_brief(load_deal("russian-plan-may-2025"))["security"]
+    assert "army cap 85k" in russian and "NATO renounced" in russian
+    assert "army cap" not in terms_in_brief(load_deal("european-plan-may-2025"))["security"]

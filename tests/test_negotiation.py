@@ -181,6 +181,21 @@ def test_poll_answers_as_a_survey_would(tmp_path):
     assert total == pytest.approx(1.0, abs=0.05)
 
 
+@pytest.mark.parametrize(
+    "ask", [["--question", "no-concessions"], ["--deal", "european-plan-may-2025"]]
+)
+def test_a_poll_words_its_answers_as_the_registry_does(ask):
+    from offramp.outcomes import POLL_ANSWERS
+
+    base = ["poll", "ukraine-2025", *ask, "--month", "2025-06", "--runs", "20"]
+    answer = json.loads(runner.invoke(app, [*base, "--json"]).output)
+    assert answer["answers"] == POLL_ANSWERS[answer["question"]]
+    table = runner.invoke(app, base, env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    for label in POLL_ANSWERS[answer["question"]].values():
+        assert label in table.output
+
+
 def test_window_reports_each_offer_month():
     result = runner.invoke(
         app,

@@ -656,6 +656,25 @@ WINDOW_SHARE_AXIS = with_unit("share of runs", WINDOW_SHARE_DISPLAY[1])
 WINDOW_TERRITORY = OUTCOMES["territory_at_horizon"]
 
 
+#: KIIS's monitoring question ("under no circumstances give up any territory" or not).
+MONITORING_QUESTION = "no-concessions"
+
+#: The answers a poll reports (``offramp poll``) for each question it can ask, worded as the
+#: surveys' answer options; the CLI, the report and the dashboard (from the API) read them.
+POLL_ANSWERS: dict[str, dict[str, str]] = {
+    "deal": {
+        "accept": "acceptable (readily or reluctantly)",
+        "reject": "completely unacceptable",
+        "undecided": "hard to say",
+    },
+    MONITORING_QUESTION: {
+        "accept": "no territory may be given up",
+        "reject": "may give up some",
+        "undecided": "hard to say",
+    },
+}
+
+
 def summary_column(name: str) -> SummaryColumn:
     """The side-by-side table's column of outcome ``name`` (KeyError if it has none)."""
     for column in summary_columns():

@@ -24,12 +24,10 @@ from typing import Any
 import numpy as np
 
 from offramp.analysis.summary import summarize_outcomes
-from offramp.outcomes import WINDOW_SHARES
+from offramp.outcomes import MONITORING_QUESTION, POLL_ANSWERS, WINDOW_SHARES
 from offramp.scenario.deal import Deal, load_deal, package_terms
 from offramp.scenario.loading import InputError, Problem
 from offramp.scenario.schema import Policy, Scenario, months_between
-
-QUESTIONS = ("deal", "no-concessions")
 
 
 def _quantiles(values: np.ndarray) -> dict[str, float]:
@@ -75,6 +73,7 @@ class PollResult:
             "month": self.month,
             "runs": self.runs,
             **self.shares,
+            "answers": POLL_ANSWERS[self.question],
         }
 
 
@@ -96,7 +95,7 @@ def poll(
     )
     if deal is None:
         answers = package_support.poll(
-            state.public.demand, P.weight, P.term_weights, question="no-concessions"
+            state.public.demand, P.weight, P.term_weights, question=MONITORING_QUESTION
         )
     else:
         held = state.front.territory
@@ -110,7 +109,7 @@ def poll(
         )
     shares = {key: _quantiles(np.asarray(value)) for key, value in answers.items()}
     return PollResult(
-        question="no-concessions" if deal is None else "deal",
+        question=MONITORING_QUESTION if deal is None else "deal",
         deal="no-concessions" if deal is None else deal.name,
         month=month,
         runs=runs,

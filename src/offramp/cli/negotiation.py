@@ -9,6 +9,7 @@ import typer
 
 from offramp.cli.errors import fail_on_user_error
 from offramp.cli.options import HorizonOption, SeedOption, runs_option
+from offramp.outcomes import MONITORING_QUESTION
 
 ScenarioArgument = Annotated[
     str, typer.Argument(help="A bundled scenario name (see `offramp scenarios`) or a TOML file.")
@@ -28,32 +29,14 @@ def deals() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from offramp.scenario.deal import SCENARIO_RULE, bundled_deals, load_deal
+    from offramp.scenario.deal import bundled_deals, load_deal, terms_in_brief
 
     table = Table(title="Bundled deals (use the name with --deal)")
-    for column in ("name", "territory", "security", "sanctions", "ratification", "source"):
+    rows = {name: terms_in_brief(load_deal(name)) for name in bundled_deals()}
+    for column in ("name", *next(iter(rows.values()))):
         table.add_column(column, overflow="fold")
-    for name in bundled_deals():
-        deal = load_deal(name)
-        territory = deal.territory
-        land = ", ".join(territory.recognized_de_jure) or "no recognition"
-        if territory.recognized_de_jure and territory.recognized_by != "defender":
-            land += f" (by {territory.recognized_by})"
-        if territory.withdraw_from:
-            land += "; withdraw from " + ", ".join(territory.withdraw_from)
-        security = deal.security
-        terms = [f"guarantees {security.guarantees}"]
-        terms += ["foreign troops"] * security.foreign_troops
-        terms += [f"army cap {security.army_cap:g}k"] * (security.army_cap > 0)
-        terms += ["NATO renounced"] * (security.nato == "renounced")
-        table.add_row(
-            name,
-            land,
-            ", ".join(terms),
-            deal.economy.sanctions,
-            deal.process.ratification or SCENARIO_RULE,
-            deal.source,
-        )
+    for name, terms in rows.items():
+        table.add_row(name, *terms.values())
     Console().print(table)
 
 
@@ -63,7 +46,8 @@ def poll(
     question: Annotated[
         str | None,
         typer.Option(
-            "--question", help="no-concessions: KIIS's monitoring question instead of a deal."
+            "--question",
+            help=f"{MONITORING_QUESTION}: KIIS's monitoring question instead of a deal.",
         ),
     ] = None,
     month: Annotated[str, typer.Option("--month", help="Calendar month, YYYY-MM.")] = "",
@@ -79,10 +63,11 @@ def poll(
 
         loaded = load_scenario(scenario)
         if (deal is None) == (question is None):
-            message = "give exactly one of --deal NAME|FILE or --question no-concessions"
+            message = f"give exactly one of --deal NAME|FILE or --question {MONITORING_QUESTION}"
             raise InputError("poll", [Problem("--deal/--question", deal or question, message)])
-        if question is not None and question != "no-concessions":
-            raise InputError("poll", [Problem("--question", question, "allowed: no-concessions")])
+        if question is not None and question != MONITORING_QUESTION:
+            allowed = f"allowed: {MONITORING_QUESTION}"
+            raise InputError("poll", [Problem("--question", question, allowed)])
         result = ask(
             loaded,
             month=month or loaded.meta.start,

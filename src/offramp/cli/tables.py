@@ -12,7 +12,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from offramp.outcomes import WINDOW_SHARES, WINDOW_TERRITORY, summary_columns, with_unit
+from offramp.outcomes import (
+    POLL_ANSWERS,
+    WINDOW_SHARES,
+    WINDOW_TERRITORY,
+    summary_columns,
+    with_unit,
+)
 from offramp.study import Study
 
 # Headings wrap at this width (or the column's widest cell) so that the table fits 150
@@ -80,12 +86,7 @@ def _pct(value: float | None) -> str:
 def print_poll(result: Any, console: Console | None = None) -> None:
     """The modelled public's answer, as a survey table (shares in %, 90% intervals)."""
     console = console or Console()
-    labels = (
-        {"accept": "no territory may be given up", "reject": "may give up some"}
-        if result.question == "no-concessions"
-        else {"accept": "acceptable", "reject": "completely unacceptable"}
-    )
-    labels["undecided"] = "hard to say"
+    labels = POLL_ANSWERS[result.question]
     table = Table(
         title=f"Poll, {result.month}: {result.deal}",
         caption=f"Adults in government-controlled areas as modelled; median and 5th-95th "

@@ -105,6 +105,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from offramp import libm
 from offramp.mechanisms.opinion import reservation_point
+from offramp.outcomes import MONITORING_QUESTION, POLL_ANSWERS
 
 
 @dataclass(frozen=True)
@@ -413,7 +414,7 @@ def no_concessions_answer(
     return accept, reject, 1.0 - accept - reject
 
 
-QUESTIONS = ("deal", "no-concessions")
+QUESTIONS = tuple(POLL_ANSWERS)
 
 
 def poll(
@@ -433,7 +434,7 @@ def poll(
     territory may be given up, ``reject`` = some may). ``demand`` is the agents' latent
     demand, shape (runs, agents), as the engine holds it.
     """
-    if question == "no-concessions":
+    if question == MONITORING_QUESTION:
         shares = no_concessions_answer(demand, population_weight, weights)
     elif question == "deal":
         shares = package_support(

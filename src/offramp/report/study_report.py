@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from offramp.outcomes import POLL_ANSWERS
 from offramp.report import html
 from offramp.report.assumptions import assumption_set_description
 from offramp.report.figures import ReportFigure, deal_window, study_figures
@@ -28,12 +29,6 @@ if TYPE_CHECKING:
 #: Runs of each poll in the report: the answer's interval is over runs, and 200 keep the
 #: report's polls to seconds (a poll simulates the fighting-on runs up to its month).
 POLL_RUNS = 200
-
-POLL_ANSWERS = {
-    "accept": "acceptable",
-    "reject": "completely unacceptable",
-    "undecided": "hard to say",
-}
 
 
 def policy_table(study: Study) -> str:
@@ -111,12 +106,13 @@ def poll_table(polls: dict[str, list[tuple[str, PollResult]]]) -> str:
         (
             escape(name),
             escape(when),
-            *(escape(_share_text(result.shares[key])) for key in POLL_ANSWERS),
+            *(escape(_share_text(result.shares[key])) for key in POLL_ANSWERS["deal"]),
         )
         for name, results in polls.items()
         for when, result in results
     ]
-    header = ("policy", "month", *(f"{label}, % [5%, 95%]" for label in POLL_ANSWERS.values()))
+    answers = POLL_ANSWERS["deal"].values()
+    header = ("policy", "month", *(f"{label}, % [5%, 95%]" for label in answers))
     return html.table(header, rows, numeric_from=2)
 
 

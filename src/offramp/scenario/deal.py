@@ -243,6 +243,31 @@ def terms_in_words(deal: Deal) -> dict[str, str]:
     }
 
 
+def terms_in_brief(deal: Deal) -> dict[str, str]:
+    """A deal's terms in a few words each, as a list of deals shows them (``offramp deals``).
+
+    Only what departs from no deal is named (a cap, foreign troops, NATO renounced); the
+    full wording, term by term, is :func:`terms_in_words`.
+    """
+    territory, security = deal.territory, deal.security
+    land = ", ".join(territory.recognized_de_jure) or "no recognition"
+    if territory.recognized_de_jure and territory.recognized_by != "defender":
+        land += f" (by {territory.recognized_by})"
+    if territory.withdraw_from:
+        land += "; withdraw from " + ", ".join(territory.withdraw_from)
+    terms = [f"guarantees {security.guarantees}"]
+    terms += ["foreign troops"] * security.foreign_troops
+    terms += [f"army cap {security.army_cap:g}k"] * (security.army_cap > 0)
+    terms += ["NATO renounced"] * (security.nato == "renounced")
+    return {
+        "territory": land,
+        "security": ", ".join(terms),
+        "sanctions": deal.economy.sanctions,
+        "ratification": deal.process.ratification or SCENARIO_RULE,
+        "source": deal.source,
+    }
+
+
 class DealFile(BaseModel):
     """A deal file: one ``[deal]`` table."""
 

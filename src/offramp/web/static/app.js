@@ -337,11 +337,6 @@ function drawCharts(job, charts) {
 // --- The deal builder: a deal's terms as controls, the public's answer, the window ------------
 
 const builder = { deals: [], vocabulary: [], start: null, timer: null };
-const ANSWERS = [
-  ["accept", "acceptable (readily or reluctantly)"],
-  ["reject", "completely unacceptable"],
-  ["undecided", "hard to say"],
-];
 
 function setDealStatus(text, isError) {
   $("deal-status").textContent = text;
@@ -550,7 +545,7 @@ function renderPoll(answer) {
     th.textContent = heading;
     head.append(th);
   }
-  const rows = ANSWERS.map(([key, label]) => {
+  const rows = Object.entries(answer.answers).map(([key, label]) => {
     const share = answer[key];
     const tr = document.createElement("tr");
     tr.dataset.key = key;
