@@ -120,3 +120,22 @@ def test_analysis_user_errors_exit_2(store, args, words):
     result = CliRunner().invoke(app, [a.format(store=store) for a in args])
     assert result.exit_code == 2
     assert words in result.output
+
+
+def test_a_box_summarises_its_peeling_trajectory(store):
+    from offramp.analysis.cruxes import compare
+    from offramp.explore.store import open_store
+
+    opened = open_store(store)
+    values = opened.metric_by_world("casualties", ["armistice", "fight-on"])
+    parameters = opened.samples().set_index("sample").loc[values.index, opened.parameters]
+    found = compare(
+        parameters, values["armistice"], values["fight-on"], "armistice", "fight-on",
+        "casualties", False, 2,
+    )  # fmt: skip
+    for box in found.boxes:
+        shown = box.trajectory_summary()
+        assert shown["chosen"].sum() == 1 and shown.loc[shown["chosen"], "box"].item() == box.chosen
+        # Each number of restricted parameters appears with its densest box.
+        densest = box.trajectory.groupby("res_dim")["density"].max()
+        assert shown.groupby("res_dim")["density"].max().equals(densest)

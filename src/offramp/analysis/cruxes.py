@@ -70,6 +70,17 @@ class Box:
                 words.append(f"{row.parameter} <= {high}")
         return words
 
+    def trajectory_summary(self) -> pd.DataFrame:
+        """The peeling trajectory in brief: for each number of restricted parameters its
+        densest box, and the chosen box (columns box, res_dim, coverage, density, mass,
+        chosen; ``chosen`` is True on the chosen box's row)."""
+        trajectory = self.trajectory.assign(
+            box=range(len(self.trajectory)), chosen=lambda t: t["box"] == self.chosen
+        )
+        densest = trajectory.groupby("res_dim")["density"].idxmax()
+        shown = trajectory.loc[sorted({*densest, self.chosen})]
+        return shown[["box", "res_dim", "coverage", "density", "mass", "chosen"]]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "coverage": self.coverage,

@@ -290,17 +290,12 @@ def cruxes(
             "Parameter ranges restricted by the box (others unrestricted).",
             console,
         )
-        trajectory = box.trajectory.assign(
-            box=range(len(box.trajectory)),
-            chosen=["<-" if i == box.chosen else "" for i in range(len(box.trajectory))],
-        )
-        # One row per number of restricted parameters (its densest box), and the chosen box.
-        densest = trajectory.groupby("res_dim")["density"].idxmax()
-        shown = trajectory.loc[sorted({*densest, box.chosen})]
+        shown = box.trajectory_summary()
+        shown["chosen"] = shown["chosen"].map({True: "<-", False: ""})
         _print_frame(
             f"Box {number}: peeling trajectory, coverage against density",
-            shown[["box", "res_dim", "coverage", "density", "mass", "chosen"]],
-            f"The densest box for each number of restricted parameters ({len(trajectory)} "
+            shown,
+            f"The densest box for each number of restricted parameters ({len(box.trajectory)} "
             "boxes in all; --json gives every one). The chosen box balances coverage and "
             "density (harmonic mean) with at most 3 restricted parameters.",
             console,
