@@ -181,3 +181,30 @@ def test_the_deal_list_shows_each_bundled_deal_in_brief() -> None:
     russian = terms_in_brief(load_deal("russian-plan-may-2025"))["security"]
     assert "army cap 85k" in russian and "NATO renounced" in russian
     assert "army cap" not in terms_in_brief(load_deal("european-plan-may-2025"))["security"]
+
+
+def test_the_vocabulary_names_every_term_and_allows_every_bundled_deals_values() -> None:
+    from offramp.scenario.deal import TERM_GROUPS, Deal, bundled_deals, load_deal
+    from offramp.scenario.deal_vocabulary import deal_vocabulary
+
+    vocabulary = {term["path"]: term for term in deal_vocabulary()}
+    expected = {
+        f"{group}.{name}"
+        for group in TERM_GROUPS
+        for name in Deal.model_fields[group].annotation.model_fields
+    }
+    assert set(vocabulary) == expected
+    for name in bundled_deals():
+        deal = load_deal(name)
+        for path, term in vocabulary.items():
+            group, field = path.split(".")
+            value = getattr(getattr(deal, group), field)
+            if value is None:
+                assert term.get("optional"), path
+            elif term["kind"] == "areas":
+                assert set(value) <= set(term["allowed"]), (name, path)
+            elif term["kind"] in ("choice", "bool"):
+                assert value in term["allowed"], (name, path)
+            else:
+                assert term["minimum"] is None or value >= term["minimum"], (name, path)
+                assert term["maximum"] is None or value <= term["maximum"], (name, path)

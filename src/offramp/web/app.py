@@ -159,80 +159,6 @@ class WindowBody(BaseModel):
     seed: int | None = catalogue_field("seed", None, "Master seed.")
 
 
-def deal_vocabulary() -> list[dict[str, Any]]:
-    """Every term of the deal schema with its kind, default, meaning and allowed values.
-
-    Read from :class:`offramp.scenario.deal.Deal` (not written by hand): an enumerated term
-    lists its values, a list of areas the values the schema accepts (a withdrawal only from
-    areas the defender partly holds: each value is tried against the schema's own check), a
-    number its bounds.
-    """
-    import typing
-
-    from pydantic import ValidationError
-
-    from offramp.scenario.deal import TERM_GROUPS, Deal
-
-    terms = []
-    for group in TERM_GROUPS:
-        model = Deal.model_fields[group].annotation
-        assert isinstance(model, type) and issubclass(model, BaseModel)
-        for name, info in model.model_fields.items():
-            annotation = info.annotation
-            default = info.get_default(call_default_factory=True)
-            term: dict[str, Any] = {
-                "group": group,
-                "name": name,
-                "path": f"{group}.{name}",
-                "description": info.description or "",
-                "default": default,
-            }
-            options = typing.get_args(annotation)
-            if type(None) in options and len(options) == 2:
-                # an optional choice (unset: the scenario's default, e.g. its ratification rule)
-                annotation = next(o for o in options if o is not type(None))
-                term["optional"] = True
-            if typing.get_origin(annotation) is list:
-                (item,) = typing.get_args(annotation)
-                if typing.get_origin(item) is typing.Annotated:
-                    item = typing.get_args(item)[0]
-                accepted = []
-                for value in typing.get_args(item):
-                    try:
-                        model.model_validate({name: [value]})
-                    except ValidationError:
-                        continue
-                    accepted.append(value)
-                term |= {"kind": "areas", "allowed": accepted}
-            elif typing.get_origin(annotation) is typing.Literal:
-                term |= {"kind": "choice", "allowed": list(typing.get_args(annotation))}
-            elif annotation is bool:
-                term |= {"kind": "bool", "allowed": [False, True]}
-            else:
-                bounds = {"minimum": None, "maximum": None}
-                for constraint in info.metadata:
-                    if getattr(constraint, "ge", None) is not None:
-                        bounds["minimum"] = constraint.ge
-                    if getattr(constraint, "le", None) is not None:
-                        bounds["maximum"] = constraint.le
-                if bounds["minimum"] is None and _refused(model, name, -1):
-                    bounds["minimum"] = 0  # a validator's floor (the army cap)
-                kind = "integer" if annotation is int else "number"
-                term |= {"kind": kind, **bounds}
-            terms.append(term)
-    return terms
-
-
-def _refused(model: type[BaseModel], name: str, value: Any) -> bool:
-    from pydantic import ValidationError
-
-    try:
-        model.model_validate({name: value})
-    except ValidationError:
-        return True
-    return False
-
-
 def _deal(table: dict[str, Any]) -> Any:
     """The request's deal, validated by the deal schema (422 naming each field in error)."""
     from offramp.scenario.deal import DealError, deal_from_mapping
@@ -586,6 +512,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         from offramp.scenario.deal import bundled_deals, load_deal
 
         deals = [load_deal(name).model_dump(mode="json") for name in bundled_deals()]
+        from offramp.scenario.deal_vocabulary import deal_vocabulary
+
         return {"deals": deals, "vocabulary": deal_vocabulary()}
 
     def _month(scenario: Scenario, month: str, field: str) -> int:
