@@ -65,6 +65,12 @@ def _with_uncertain(tmp_path, block: str):
             'uncertain."battlefield.stalemate_ratio".mode',
             "must lie in [1.0, 3.0]",
         ),
+        (
+            '[uncertain."mobilization.threshold_mean"]\ndistribution = "truncated-normal"\n'
+            "mean = 2.5\nsd = 0.01\nlow = 1\nhigh = 1.5\n",
+            'uncertain."mobilization.threshold_mean".high',
+            "within 30 sd of the mean",
+        ),
     ],
 )
 def test_bad_uncertainty_is_a_clear_problem_and_exit_2(tmp_path, block, field, words):
@@ -133,6 +139,29 @@ def test_quantile_functions_map_the_unit_interval():
     normal = TruncatedNormal(distribution="truncated-normal", mean=0.5, sd=0.1, low=0.0, high=1.0)
     values = from_unit(normal, u)
     assert values[0] == 0.0 and values[-1] == 1.0 and values[2] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    "distribution",
+    [
+        Uniform(distribution="uniform", low=1.0, high=3.0),
+        LogUniform(distribution="log-uniform", low=0.01, high=0.15),
+        Triangular(distribution="triangular", low=1.0, mode=1.5, high=3.0),
+        TruncatedNormal(distribution="truncated-normal", mean=1.3, sd=0.15, low=1.0, high=1.7),
+        TruncatedNormal(distribution="truncated-normal", mean=0.0, sd=1.0, low=3.0, high=5.0),
+        TruncatedNormal(distribution="truncated-normal", mean=0.0, sd=1.0, low=-8.0, high=8.0),
+        TruncatedNormal(distribution="truncated-normal", mean=0.9, sd=0.02, low=0.0, high=0.5),
+    ],
+    ids=lambda d: f"{d.distribution}-{d.low}-{d.high}",
+)
+def test_quantile_functions_agree_with_scipys(distribution):
+    # Written out so that their bits do not depend on the processor (scipy's call NumPy's
+    # exp and log), they must still be scipy's quantiles, tails included.
+    from offramp.explore.distributions import frozen
+
+    u = np.concatenate([np.linspace(0.0, 1.0, 2001), [1e-12, 1e-6, 1 - 1e-6, 1 - 1e-12]])
+    expected = np.clip(frozen(distribution).ppf(u), distribution.low, distribution.high)
+    np.testing.assert_allclose(from_unit(distribution, u), expected, rtol=1e-12, atol=1e-14)
 
 
 def test_per_run_population_parameters_match_scenario_edits():

@@ -11,7 +11,7 @@ this file (``offramp.scenario.reference``) rather than written twice.
 from __future__ import annotations
 
 from difflib import get_close_matches
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -1132,6 +1132,24 @@ class TruncatedNormal(_Distribution):
     sd: float = Field(gt=0)
     low: float
     high: float
+
+    #: Farther from the mean, in sds, the normal's tail has no mass a double can hold.
+    MAX_SDS_FROM_MEAN: ClassVar[float] = 30.0
+
+    def order_problems(self) -> list[tuple[str, float, str]]:
+        problems = super().order_problems()
+        reach = self.MAX_SDS_FROM_MEAN * self.sd
+        if not problems and (self.low > self.mean + reach or self.high < self.mean - reach):
+            field, value = ("low", self.low) if self.low > self.mean else ("high", self.high)
+            problems.append(
+                (
+                    field,
+                    value,
+                    f"the range must come within {self.MAX_SDS_FROM_MEAN:g} sd of "
+                    f"the mean ({self.mean} +/- {reach:g}): farther out it holds no probability",
+                )
+            )
+        return problems
 
 
 class LogUniform(_Distribution):
