@@ -80,7 +80,7 @@ def parallel_pytest_args() -> list[str]:
     """One pytest process per core (pytest-xdist), at most four; a test file stays in one.
 
     Much of the suite is single-threaded (building the wheel, running notebooks, Mesa), so
-    two processes on two cores take about 330 s where one took 540 s. Keeping each file in
+    two processes on two cores take about 320 s where one took 540 s. Keeping each file in
     one process builds a module's fixtures once. ``-n 0`` after the command turns it off.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

@@ -73,7 +73,7 @@ class PollResult:
             "month": self.month,
             "runs": self.runs,
             **self.shares,
-            "answers": POLL_ANSWERS[self.question],
+            "answers": dict(POLL_ANSWERS[self.question]),
         }
 
 
@@ -110,7 +110,7 @@ def poll(
     shares = {key: _quantiles(np.asarray(value)) for key, value in answers.items()}
     return PollResult(
         question=MONITORING_QUESTION if deal is None else "deal",
-        deal="no-concessions" if deal is None else deal.name,
+        deal=MONITORING_QUESTION if deal is None else deal.name,
         month=month,
         runs=runs,
         shares=shares,

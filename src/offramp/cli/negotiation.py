@@ -29,14 +29,14 @@ def deals() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from offramp.scenario.deal import bundled_deals, load_deal, terms_in_brief
+    from offramp.scenario.deal import BRIEF_TERMS, bundled_deals, load_deal, terms_in_brief
 
     table = Table(title="Bundled deals (use the name with --deal)")
-    rows = {name: terms_in_brief(load_deal(name)) for name in bundled_deals()}
-    for column in ("name", *next(iter(rows.values()))):
+    for column in ("name", *BRIEF_TERMS):
         table.add_column(column, overflow="fold")
-    for name, terms in rows.items():
-        table.add_row(name, *terms.values())
+    for name in bundled_deals():
+        brief = terms_in_brief(load_deal(name))
+        table.add_row(name, *(brief[column] for column in BRIEF_TERMS))
     Console().print(table)
 
 

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from offramp.outcomes import (
     POLL_ANSWERS,
+    WINDOW_SHARE_DISPLAY,
     WINDOW_SHARES,
     WINDOW_TERRITORY,
     summary_columns,
@@ -79,8 +80,9 @@ def print_study(study: Study, console: Console | None = None) -> None:
     console.print(study_table(study))
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.0f}%"
+def _window_share(value: float | None) -> str:
+    scale, unit = WINDOW_SHARE_DISPLAY
+    return "n/a" if value is None else f"{scale * value:.0f}{unit}"
 
 
 def print_poll(result: Any, console: Console | None = None) -> None:
@@ -116,7 +118,7 @@ def print_window(result: dict[str, Any], console: Console | None = None) -> None
     for row in result["offers"]:
         table.add_row(
             row["offer_month"],
-            *(_pct(row[share.key]) for share in WINDOW_SHARES),
+            *(_window_share(row[share.key]) for share in WINDOW_SHARES),
             f"{scale * row[WINDOW_TERRITORY.name]['median']:.1f}",
             f"{scale * row['territory_fight_on']['median']:.1f}",
         )

@@ -243,6 +243,10 @@ def terms_in_words(deal: Deal) -> dict[str, str]:
     }
 
 
+#: The columns of :func:`terms_in_brief`, in order.
+BRIEF_TERMS = ("territory", "security", "sanctions", "ratification", "source")
+
+
 def terms_in_brief(deal: Deal) -> dict[str, str]:
     """A deal's terms in a few words each, as a list of deals shows them (``offramp deals``).
 
