@@ -95,6 +95,7 @@ Razumkov Centre (28 February - 6 March 2025), face-to-face, n = 2,018: single co
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
 from typing import Literal
@@ -332,10 +333,10 @@ def _package_shares(
     """:func:`response_shares` of ``other - territory * max(0, r - judged)``, weighted.
 
     The engine asks this of every agent of every run each month a deal is on the table, so
-    it runs as two compiled passes around :func:`offramp.libm.tanh` instead of a dozen array
-    operations: the same operations in the same order, the same ``tanh`` and NumPy's
-    row sums, so the same numbers to the last bit (a test checks it against the plain
-    expressions).
+    it runs as one compiled pass over the runs, in parallel, instead of a dozen array
+    operations: the same operations in the same order, the C library's ``tanh`` (the one
+    :func:`offramp.libm.tanh` calls) and NumPy's row sums, so the same numbers to the last
+    bit (a test checks it against the plain expressions).
     """
     judged = np.asarray(judged, dtype=float)[..., None]
     other = np.asarray(other, dtype=float)[..., None]
@@ -348,45 +349,38 @@ def _package_shares(
         )
 
     r = rows(reservation_points, n)
-    halves = np.empty((2,) + r.shape)
-    _tanh_arguments(
+    w = np.ascontiguousarray(np.broadcast_to(np.asarray(population_weight, dtype=float), (n,)))
+    shares = np.empty((3,) + r.shape)
+    _weighted_answers(
         r,
         rows(judged, 1)[:, 0],
         rows(other, 1)[:, 0],
         weights.territory,
         weights.undecided_band,
-        halves,
+        1.0 - weights.no_opinion,
+        w,
+        shares,
     )
-    libm.tanh(halves, out=halves)
-    w = np.ascontiguousarray(np.broadcast_to(np.asarray(population_weight, dtype=float), (n,)))
-    shares = np.empty((3,) + r.shape)
-    _weighted_answers(halves, 1.0 - weights.no_opinion, w, shares)
     # NumPy's row sums (pairwise), as _weighted: a run's value must not depend on its chunk.
     totals = shares.sum(axis=-1) / w.sum()
     accept, reject, undecided = (totals[i].reshape(shape[:-1])[()] for i in range(3))
     return accept, reject, undecided
 
 
-@numba.njit(cache=True)
-def _tanh_arguments(r, judged, other, territory, band, out):  # pragma: no cover - compiled
-    """``0.5 (u - band)`` and ``0.5 (-u - band)``, ``u = other - territory max(0, r - judged)``."""
+@numba.njit(cache=True, parallel=True)
+def _weighted_answers(r, judged, other, territory, band, opinionated, w, out):
+    """Accept, reject and undecided shares of each agent x its weight, as response_shares.
+
+    ``u = other - territory max(0, r - judged)``; ``accept = opinionated sigmoid(u - band)``,
+    ``reject = opinionated sigmoid(-u - band)``, with ``sigmoid(x) = (1 + tanh(x / 2)) / 2``.
+    """
     runs, n = r.shape
-    for row in range(runs):
+    for row in numba.prange(runs):  # pragma: no cover - compiled
         for k in range(n):
             gap = r[row, k] - judged[row]
             u = other[row] - territory * (gap if gap > 0.0 else 0.0)
-            out[0, row, k] = 0.5 * (u - band)
-            out[1, row, k] = 0.5 * (-u - band)
-
-
-@numba.njit(cache=True)
-def _weighted_answers(tanh, opinionated, w, out):  # pragma: no cover - compiled
-    """Accept, reject and undecided shares of each agent (from ``tanh`` of the halves) x weight."""
-    _, runs, n = tanh.shape
-    for row in range(runs):
-        for k in range(n):
-            accept = opinionated * (0.5 * (1.0 + tanh[0, row, k]))
-            reject = opinionated * (0.5 * (1.0 + tanh[1, row, k]))
+            accept = opinionated * (0.5 * (1.0 + math.tanh(0.5 * (u - band))))
+            reject = opinionated * (0.5 * (1.0 + math.tanh(0.5 * (-u - band))))
             undecided = min(max(1.0 - accept - reject, 0.0), 1.0)
             out[0, row, k] = accept * w[k]
             out[1, row, k] = reject * w[k]
