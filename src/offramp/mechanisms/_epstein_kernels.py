@@ -122,10 +122,10 @@ def _put(kinds, x, y, code, width, height, vision, padded_width):
     # rows. Always four stores (some to the same address): cheaper than branching.
     qx = px + width * ((x < vision) - (x >= width - vision))
     qy = py + height * ((y < vision) - (y >= height - vision))
-    kinds[py * padded_width + px] = code
-    kinds[py * padded_width + qx] = code
-    kinds[qy * padded_width + px] = code
-    kinds[qy * padded_width + qx] = code
+    kinds[np.uint64(py * padded_width + px)] = code
+    kinds[np.uint64(py * padded_width + qx)] = code
+    kinds[np.uint64(qy * padded_width + px)] = code
+    kinds[np.uint64(qy * padded_width + qx)] = code
 
 
 @njit(inline="always", cache=True)
@@ -206,7 +206,11 @@ def run_steps(
     n_cells = width * height
     pw = width + 2 * vision
     inv_width = 1.0 / width
-    offset_rel = offset_dy * pw + offset_dx
+    # Site and agent indices are unsigned: Numba wraps a negative signed index around, a
+    # compare and a conditional move per access (the scan makes about a hundred). A
+    # negative offset becomes its two's complement and the sum wraps to the right site.
+    # Measured 65 -> 51 ns per agent-step at Mesa's defaults, the same runs bit for bit.
+    offset_rel = (offset_dy * pw + offset_dx).astype(np.uint64)
     for r in prange(n_runs):
         kinds = padded_kind[r]
         occ = occupant[r]
@@ -218,7 +222,8 @@ def run_steps(
         state = rng_state[r]
         nc = n_citizens[r]
         na = n_agents[r]
-        order = np.empty(na, dtype=np.int64)
+        order = np.empty(na, dtype=np.uint64)
+        ncu = np.uint64(nc)
         for t in range(n_steps):
             lam = legitimacy[r, t]
             # Fisher-Yates shuffle of the identity: a fresh random activation order every
@@ -233,7 +238,7 @@ def run_steps(
                 order[j] = tmp
             for ii in range(na):
                 a = order[ii]
-                is_citizen = a < nc
+                is_citizen = a < ncu
                 if is_citizen and stat[a] == STATUS_JAILED:
                     if term[a] > 0:
                         term[a] -= 1
@@ -252,7 +257,7 @@ def run_steps(
                 # exact since (p + 0.5) / width is never within 0.5 / width of an integer.
                 y = np.int64((p + 0.5) * inv_width)
                 x = p - y * width
-                centre = (y + vision) * pw + x + vision
+                centre = np.uint64((y + vision) * pw + x + vision)
                 code = COP
                 n_empty = 0
                 if is_citizen:
