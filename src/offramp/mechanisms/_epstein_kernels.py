@@ -83,7 +83,23 @@ def _next_below(state, n):
     z = (z ^ (z >> _S30)) * _MIX1
     z = (z ^ (z >> _S27)) * _MIX2
     z = z ^ (z >> _S31)
-    return state, np.int64(((z >> _S32) * np.uint64(n)) >> _S32)
+    return state, np.int64(_lemire(z, n))
+
+
+@njit(inline="always", cache=True)
+def _next_index(state, n):
+    """:func:`_next_below` as an unsigned integer, to index with (the same draw)."""
+    state = state + _GAMMA
+    z = state
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    z = z ^ (z >> _S31)
+    return state, _lemire(z, n)
+
+
+@njit(inline="always", cache=True)
+def _lemire(z, n):
+    return ((z >> _S32) * np.uint64(n)) >> _S32
 
 
 @njit(inline="always", cache=True)
@@ -155,7 +171,7 @@ def _pick_offset(state, kinds, wanted, centre, offset_rel):
     """
     n = offset_rel.size
     while True:
-        state, o = _next_below(state, n)
+        state, o = _next_index(state, n)
         if kinds[centre + offset_rel[o]] == wanted:
             return state, o
 
@@ -232,7 +248,7 @@ def run_steps(
             for i in range(na):
                 order[i] = i
             for i in range(na - 1, 0, -1):
-                state, j = _next_below(state, i + 1)
+                state, j = _next_index(state, i + 1)
                 tmp = order[i]
                 order[i] = order[j]
                 order[j] = tmp
@@ -299,20 +315,22 @@ def run_steps(
                             n_empty += 1
                 if not movement or n_empty == 0:
                     continue
-                target_o = -1
+                target_o = np.uint64(0)
+                picked = False
                 if n_empty < 0:
                     # Rejection without counting first; only after many misses (a crowded
                     # neighbourhood) count, to tell "rare" from "none". Same law either way.
                     for _ in range(32):
-                        state, o = _next_below(state, offset_rel.size)
+                        state, o = _next_index(state, offset_rel.size)
                         if kinds[centre + offset_rel[o]] == EMPTY:
                             target_o = o
+                            picked = True
                             break
-                    if target_o < 0:
+                    if not picked:
                         n_empty = _scan(kinds, centre, offset_rel)[2]
                         if n_empty == 0:
                             continue
-                if target_o < 0:
+                if not picked:
                     state, target_o = _pick_offset(state, kinds, EMPTY, centre, offset_rel)
                 tx, ty = _target(x, y, target_o, offset_dx, offset_dy, width, height)
                 c = ty * width + tx
