@@ -187,7 +187,7 @@ def negotiation_step(state: RunState, P: CompiledParameters, month: Month) -> No
     due = _offer_due(state, P, month)
     if not due.any():
         return
-    support = _public_support(state, P)
+    support = _public_support(state, P, due)
     if P.policy.offer_if_support_at_least is not None:
         due &= support >= P.policy.offer_if_support_at_least
     deal.offered |= due
@@ -217,19 +217,28 @@ def _offer_due(state: RunState, P: CompiledParameters, month: Month) -> BoolArra
     return window & (~deal.offered | again) & (deal.vote_month < 0)
 
 
-def _public_support(state: RunState, P: CompiledParameters) -> FloatArray:
-    """Share of those with an answer who find the package acceptable (what a poll shows)."""
+def _public_support(state: RunState, P: CompiledParameters, asked: BoolArray) -> FloatArray:
+    """Share of those with an answer who find the package acceptable (what a poll shows).
+
+    Only the runs ``asked`` (offered the deal or voting on it this month) are polled: every
+    agent of every run is the engine's costliest question. The others get NaN, which no
+    decision reads (each is masked by the runs asked).
+    """
+    rows = np.flatnonzero(asked)
+    territory = state.front.territory[rows]
     accept, reject, _ = package_support.package_support(
-        reservation_points=opinion.reservation_point(state.public.demand),
+        reservation_points=opinion.reservation_point(state.public.demand[rows]),
         population_weight=P.weight,
         weights=P.term_weights,
-        held_share=state.front.territory,
+        held_share=territory,
         withdraw_from=P.deal.withdrawal_share,
-        recognized_de_jure=P.deal.recognised(state.front.territory),
+        recognized_de_jure=P.deal.recognised(territory),
         **P.deal.package,
     )
+    support = np.full(P.n_runs, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(accept + reject > 0, accept / (accept + reject), 0.0)
+        support[rows] = np.where(accept + reject > 0, accept / (accept + reject), 0.0)
+    return support
 
 
 def _invader_accepts(state: RunState, P: CompiledParameters) -> FloatArray:
@@ -313,7 +322,7 @@ def _ratified(
 def _vote(state: RunState, P: CompiledParameters, month: Month, voting: BoolArray) -> None:
     """The vote a ceasefire deferred: a deal rejected by it ends the ceasefire."""
     deal = state.deal
-    passed = _ratified(state, P, month, _public_support(state, P))
+    passed = _ratified(state, P, month, _public_support(state, P, voting))
     deal.ratified |= voting & passed
     rejected = voting & ~passed
     deal.vote_month = np.where(voting, -1, deal.vote_month)
