@@ -41,6 +41,30 @@ def test_results_are_identical_whatever_the_chunking(ukraine, cut):
     )
 
 
+def test_policies_simulated_together_are_each_simulated_alone(ukraine):
+    # A study draws its runs' random numbers once and every policy reads them: the
+    # results must be those of separate calls, to the bit, and no step may write the draws.
+    from offramp.engine.simulate import simulate_policies
+
+    names = ukraine.policy_names
+    together = list(simulate_policies(ukraine, names, runs=30, seed=5, horizon=40))
+    for name, shared in zip(names, together, strict=True):
+        alone = simulate(ukraine, name, runs=30, seed=5, horizon=40)
+        pd.testing.assert_frame_equal(shared.outcomes, alone.outcomes)
+        for variable, values in alone.trajectory_data.items():
+            np.testing.assert_array_equal(shared.trajectory_data[variable], values)
+
+
+def test_draws_are_read_only():
+    from offramp.engine.draws import Draws
+
+    draws = Draws(seed=1, runs=np.arange(3), n_agents=8, horizon=4)
+    with pytest.raises(ValueError, match="read-only"):
+        draws.sensitivity[0, 0] = 0.0
+    with pytest.raises(ValueError, match="read-only"):
+        draws.month(0).uniform[0, 0] = 0.0
+
+
 def test_shares_and_territory_stay_in_unit_interval(ukraine):
     for policy in ukraine.policy_names:
         results = simulate(ukraine, policy, runs=60, seed=5, horizon=60)

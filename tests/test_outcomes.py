@@ -15,7 +15,7 @@ from offramp.analysis import cruxes
 from offramp.analysis.robustness import higher_is_better
 from offramp.cli.tables import study_table
 from offramp.engine.record import TRAJECTORY_READERS
-from offramp.engine.simulate import simulate
+from offramp.engine.simulate import simulate, simulate_policies
 from offramp.outcomes import OUTCOMES, TRAJECTORIES, Outcome, UnknownOutcomeError, _q
 from offramp.report import study_report
 from offramp.study import run_study
@@ -107,12 +107,12 @@ def with_new_outcome(monkeypatch):
     monkeypatch.setitem(OUTCOMES, NEW.name, NEW)
 
     def engine(*args, **kwargs):
-        results = simulate(*args, **kwargs)
-        data = results.outcomes_data
-        data[NEW.name] = 1000.0 + data["run"].astype(float)  # a synthetic, known value
-        return results
+        for results in simulate_policies(*args, **kwargs):
+            data = results.outcomes_data
+            data[NEW.name] = 1000.0 + data["run"].astype(float)  # a synthetic, known value
+            yield results
 
-    monkeypatch.setattr(offramp.study, "simulate", engine)
+    monkeypatch.setattr(offramp.study, "simulate_policies", engine)
 
 
 def test_a_new_registry_entry_appears_in_the_cli_table_the_report_and_the_dashboard(

@@ -14,7 +14,7 @@ from typing import Any
 from offramp import CITATION, __version__
 from offramp.analysis.summary import summarize_study
 from offramp.engine.results import Results
-from offramp.engine.simulate import simulate
+from offramp.engine.simulate import simulate_policies
 from offramp.scenario.loading import scenario_sha256
 from offramp.scenario.schema import Scenario
 
@@ -179,10 +179,9 @@ def run_study(
     horizon = scenario.horizon_months if horizon is None else int(horizon)
     overrides, uncertainty = parameter_draws(scenario, runs, seed, parameters)
     results = {}
-    for name in names:
-        results[name] = simulate(
-            scenario, name, runs=runs, seed=seed, horizon=horizon, overrides=overrides or None
-        )
+    simulated = simulate_policies(scenario, names, runs, seed, horizon, overrides or None)
+    for name, result in zip(names, simulated, strict=True):
+        results[name] = result
         if on_policy_done is not None:
             on_policy_done(name)
     return Study(

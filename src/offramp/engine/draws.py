@@ -57,6 +57,14 @@ class Draws:
         # month-major, so that a month's draws are a contiguous (runs, k) block
         self.normal = np.ascontiguousarray(normal.transpose(1, 0, 2))
         self.uniform = np.ascontiguousarray(uniform.transpose(1, 0, 2))
+        # Read-only: one set of draws serves every policy of a study (common random numbers).
+        for values in (self.sensitivity, self.hardship, self.threshold, self.normal, self.uniform):
+            values.flags.writeable = False
+
+    @property
+    def n_agents(self) -> int:
+        """Agents per run the draws were made for."""
+        return self.sensitivity.shape[1]
 
     def month(self, t: int) -> MonthDraws:
         """The draws of month ``t``."""

@@ -21,7 +21,7 @@ parameters.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -66,23 +66,44 @@ def simulate(
     Results
         ``.outcomes`` (one row per run) and ``.trajectories`` (run x month).
     """
-    chosen = scenario.policy(policy) if isinstance(policy, str) else policy
+    (results,) = simulate_policies(scenario, [policy], runs, seed, horizon, overrides)
+    return results
+
+
+def simulate_policies(
+    scenario: Scenario,
+    policies: Iterable[str | Policy],
+    runs: int | Sequence[int] | NDArray[np.int64] | None = None,
+    seed: int | None = None,
+    horizon: int | None = None,
+    overrides: Mapping[str, NDArray[np.float64]] | None = None,
+) -> Iterator[Results]:
+    """:func:`simulate` the same runs under each of ``policies`` in turn, yielding each.
+
+    The runs' random numbers depend only on (seed, run), not on the policy (common random
+    numbers), so they are drawn once and every policy reads the same :class:`Draws`: the
+    results are those of one :func:`simulate` call per policy, bit for bit.
+    """
     if runs is None:
         runs = scenario.runs
     run_index = np.arange(runs) if np.isscalar(runs) else np.asarray(runs, dtype=np.int64)
     seed = scenario.seed if seed is None else int(seed)
     horizon = scenario.horizon_months if horizon is None else int(horizon)
-    params = compile_parameters(scenario, chosen, run_index, overrides)
-    draws = Draws(seed, run_index, params.n_agents, horizon)
-    state, record = run_months(params, draws, horizon, seed=seed)
-    return Results(
-        outcomes=outcomes(state, params, horizon),
-        trajectories=record,
-        policy=chosen.name,
-        scenario=scenario,
-        seed=seed,
-        horizon=horizon,
-    )
+    draws = None
+    for policy in policies:
+        chosen = scenario.policy(policy) if isinstance(policy, str) else policy
+        params = compile_parameters(scenario, chosen, run_index, overrides)
+        if draws is None or draws.n_agents != params.n_agents:
+            draws = Draws(seed, run_index, params.n_agents, horizon)
+        state, record = run_months(params, draws, horizon, seed=seed)
+        yield Results(
+            outcomes=outcomes(state, params, horizon),
+            trajectories=record,
+            policy=chosen.name,
+            scenario=scenario,
+            seed=seed,
+            horizon=horizon,
+        )
 
 
 def simulate_state(

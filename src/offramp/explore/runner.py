@@ -88,7 +88,7 @@ def simulate_chunk(
     """
     import pyarrow as pa
 
-    from offramp.engine.simulate import simulate
+    from offramp.engine.simulate import simulate_policies
 
     if threads is not None:
         import numba
@@ -96,10 +96,10 @@ def simulate_chunk(
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     outcome_tables, trajectory_tables = [], []
     n = len(chunk.runs)
-    for policy in policies:
-        results = simulate(
-            scenario, policy, runs=chunk.runs, seed=seed, horizon=horizon, overrides=chunk.overrides
-        )
+    simulated = simulate_policies(
+        scenario, policies, runs=chunk.runs, seed=seed, horizon=horizon, overrides=chunk.overrides
+    )
+    for policy, results in zip(policies, simulated, strict=True):
         columns: dict[str, Any] = {
             "sample": chunk.samples,
             "replication": chunk.replications,
