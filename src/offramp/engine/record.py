@@ -34,8 +34,12 @@ TRAJECTORY_READERS: dict[str, Reader] = {
 
 
 def empty_trajectories(n_runs: int, horizon: int) -> dict[str, NDArray[np.float64]]:
-    """Room for every trajectory variable over ``n_runs`` x ``horizon + 1`` months."""
-    return {name: np.empty((n_runs, horizon + 1)) for name in TRAJECTORY_READERS}
+    """Room for every trajectory variable over ``horizon + 1`` months x ``n_runs``.
+
+    Month-major, so that a month's record is one contiguous write per variable (a column of
+    a run-major array touches a cache line per run); :func:`trajectories` turns it round.
+    """
+    return {name: np.empty((horizon + 1, n_runs)) for name in TRAJECTORY_READERS}
 
 
 def record_month(
@@ -43,7 +47,12 @@ def record_month(
 ) -> None:
     """Write the state at the end of month ``t`` (0: the start) into ``record``."""
     for name, read in TRAJECTORY_READERS.items():
-        record[name][:, t] = read(state, P)
+        record[name][t] = read(state, P)
+
+
+def trajectories(record: dict[str, NDArray[np.float64]]) -> dict[str, NDArray[np.float64]]:
+    """The finished record as run x month arrays (what ``Results`` holds)."""
+    return {name: np.ascontiguousarray(values.T) for name, values in record.items()}
 
 
 def outcomes(state: RunState, P: CompiledParameters, horizon: int) -> dict[str, NDArray]:

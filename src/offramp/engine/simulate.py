@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 from offramp.engine.draws import Draws
 from offramp.engine.parameters import CompiledParameters, compile_parameters
-from offramp.engine.record import empty_trajectories, outcomes, record_month
+from offramp.engine.record import empty_trajectories, outcomes, record_month, trajectories
 from offramp.engine.results import Results
 from offramp.engine.state import RunState, initial_state, spatial_protest
 from offramp.engine.steps import MONTHLY_STEPS, Month
@@ -134,4 +134,4 @@ def run_months(
         for step in MONTHLY_STEPS:
             step(state, P, month)
         record_month(record, t + 1, state, P)
-    return state, record
+    return state, trajectories(record)
