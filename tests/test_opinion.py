@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from offramp.mechanisms._vector_counts import LANES, count_at_most, count_below
 from offramp.mechanisms.opinion import (
     hegselmann_krause,
     initial_demand,
@@ -14,6 +16,11 @@ from offramp.mechanisms.opinion import (
     reservation_point,
     war_weariness,
 )
+
+
+@numba.njit
+def _vector_counts(values, start, bound):
+    return count_below(values, start, bound), count_at_most(values, start, bound)
 
 
 def _iterate(x, eps, steps=60):
@@ -79,12 +86,26 @@ def _reference_update(x, w, eps, mu):
     st.floats(0, 1),
 )
 def test_hk_window_search_is_exactly_the_definition(x, eps, mu):
-    # Ties, rows shorter than the kernel's four-place scan and an unbounded radius are the
+    # Ties, rows shorter than the kernel's eight-place scan and an unbounded radius are the
     # cases its sentinel padding must get right; the result must be bit-identical.
     w = np.linspace(1.0, 2.0, x.size)
     np.testing.assert_array_equal(
         hegselmann_krause(x, w, eps, mu), _reference_update(x, w, eps, mu)
     )
+
+
+@given(
+    arrays(np.float64, 12, elements=st.floats(allow_nan=True, allow_infinity=True)),
+    st.integers(0, 4),
+    st.one_of(st.floats(allow_nan=True), st.sampled_from([0.0, -0.0, np.inf, -np.inf])),
+)
+def test_vector_counts_are_the_scalar_comparisons(values, start, bound):
+    # The window search's one-instruction counts must be the eight comparisons they
+    # replace, NaN (never counted), signed zeros and infinities included.
+    block = values[start : start + LANES]
+    below, at_most = _vector_counts(values, np.uint64(start), bound)
+    assert below == sum(v < bound for v in block)
+    assert at_most == sum(v <= bound for v in block)
 
 
 @given(arrays(np.float64, (3, 40), elements=st.floats(-3, 4)), st.floats(0, 2), st.floats(0, 1))
