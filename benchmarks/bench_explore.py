@@ -38,7 +38,7 @@ from offramp.scenario.loading import load_scenario
 POLICY = "land-for-peace"
 
 
-def explore_rate(scenario, samples: int, horizon: int, workers: int, chunk: int) -> tuple:
+def explore_rate(scenario, samples: int, horizon: int, workers: int, chunk: int | None) -> tuple:
     """Wall seconds, this process's CPU seconds and the store of one explore run."""
     out = tempfile.mkdtemp(prefix="bench-explore-") + "/store"
     cpu_start = time.process_time()
@@ -89,7 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=20000, help="runs per measurement")
     parser.add_argument("--horizon", type=int, default=120)
-    parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument("--chunk", type=int, help="runs per chunk (explore's default)")
     parser.add_argument("--ema-runs", type=int, default=200)
     parser.add_argument("--quick", action="store_true", help="1000 runs, 100 through EMA")
     args = parser.parse_args()
@@ -102,7 +102,7 @@ def main() -> None:
     print(
         f"ensemble: {args.samples} runs x {args.horizon} months of {POLICY!r}, "
         f"{len(scenario.uncertain)} uncertainties (LHS), {agents} agents a run, "
-        f"chunks of {args.chunk}"
+        f"chunks of {args.chunk or 'explore.runner.DEFAULT_CHUNK_RUNS'} runs"
     )
     # Warm the Numba caches outside the measurement.
     explore_rate(scenario, 8, 2, 1, 8)

@@ -102,6 +102,16 @@ def test_chunking_and_workers_do_not_change_results(scenario, reference, tmp_pat
     assert_same_rows(open_store(tmp_path / "a").outcomes(), reference.outcomes())
 
 
+def test_the_default_chunk_gives_every_worker_work():
+    from offramp.explore.runner import DEFAULT_CHUNK_RUNS, default_chunk_runs
+
+    assert default_chunk_runs(20_000, 2) == DEFAULT_CHUNK_RUNS
+    assert default_chunk_runs(800, 2) == 400  # two chunks for two workers, not one
+    assert default_chunk_runs(801, 2) == 401
+    assert default_chunk_runs(3, 8) == 1
+    assert default_chunk_runs(0, 1) == 1
+
+
 def test_existing_store_needs_resume_and_matching_request(reference):
     runner = CliRunner()
     base = [

@@ -100,7 +100,11 @@ def explore(
     ] = None,
     chunk: Annotated[
         int | None,
-        typer.Option("--chunk", min=1, help="Runs per chunk [default: 500; resume: stored]."),
+        typer.Option(
+            "--chunk",
+            min=1,
+            help="Runs per chunk [default: 1000, fewer so every worker gets one; resume: stored].",
+        ),
     ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Finish an interrupted store: only missing chunks.")

@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 
     from offramp.scenario.schema import Scenario
 
-DEFAULT_CHUNK_RUNS = 500
+# Runs per chunk unless asked: measured on 2 cores (20,000 runs of land-for-peace), 500 gave
+# 6.6e7 agent-months/s, 1,000 7.0e7, 2,000 and 5,000 7.1e7; a chunk's memory grows with it.
+DEFAULT_CHUNK_RUNS = 1000
 IN_FLIGHT_PER_WORKER = 2
 VERSIONED = ("numpy", "scipy", "pandas", "pyarrow", "numba", "pydantic", "salib", "dask")
 
@@ -159,7 +161,8 @@ def explore(
     seed, horizon
         Master seed and months simulated (the scenario's by default).
     chunk
-        Runs per chunk (500 by default; a resumed store keeps its own).
+        Runs per chunk: by default 1,000, or fewer so that every worker has a chunk (a
+        resumed store keeps its own).
     workers, scheduler
         Local worker processes, or the address of a Dask scheduler (``tcp://host:port``).
     on_start, on_chunk_done
@@ -187,7 +190,7 @@ def explore(
             chunk = int(Store(out).manifest["chunk_runs"])
         except (StoreError, KeyError):
             chunk = None
-    chunk_runs = int(chunk or DEFAULT_CHUNK_RUNS)
+    chunk_runs = int(chunk or default_chunk_runs(experiments, workers))
     if chunk_runs < 1:
         raise StoreError(f"--chunk must be at least 1 (got {chunk_runs})")
     n_chunks = -(-experiments // chunk_runs)
@@ -240,6 +243,12 @@ def explore(
             on_chunk_done(outcomes.num_rows)
     store.mark(done, "complete")
     return store
+
+
+def default_chunk_runs(experiments: int, workers: int) -> int:
+    """Runs per chunk when none is asked: :data:`DEFAULT_CHUNK_RUNS`, or fewer so that each
+    of ``workers`` local processes gets a chunk of a small ensemble."""
+    return max(1, min(DEFAULT_CHUNK_RUNS, -(-experiments // max(workers, 1))))
 
 
 def _on_processes(
