@@ -56,50 +56,35 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
-_S11 = np.uint64(11)
 _S32 = np.uint64(32)
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 
 @njit(inline="always", cache=True)
-def _next_uniform(state):
-    """Advance a SplitMix64 state; return (new state, uniform in [0, 1))."""
+def _splitmix(state):
+    """Advance a SplitMix64 state; return (new state, its 64-bit output)."""
     state = state + _GAMMA
     z = state
     z = (z ^ (z >> _S30)) * _MIX1
     z = (z ^ (z >> _S27)) * _MIX2
-    z = z ^ (z >> _S31)
-    return state, float(z >> _S11) * _TO_UNIT
-
-
-@njit(inline="always", cache=True)
-def _next_below(state, n):
-    """Advance the state; return (new state, integer uniform on 0..n-1), n < 2**32.
-
-    Lemire's multiply-shift on the top 32 bits: integer-only, bias below n / 2**32.
-    """
-    state = state + _GAMMA
-    z = state
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    z = z ^ (z >> _S31)
-    return state, np.int64(_lemire(z, n))
+    return state, z ^ (z >> _S31)
 
 
 @njit(inline="always", cache=True)
 def _next_index(state, n):
-    """:func:`_next_below` as an unsigned integer, to index with (the same draw)."""
-    state = state + _GAMMA
-    z = state
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    z = z ^ (z >> _S31)
-    return state, _lemire(z, n)
+    """Advance the state; return (new state, unsigned integer uniform on 0..n-1), n < 2**32.
+
+    Lemire's multiply-shift on the top 32 bits: integer-only, bias below n / 2**32.
+    Unsigned, to index with (see run_steps).
+    """
+    state, z = _splitmix(state)
+    return state, ((z >> _S32) * np.uint64(n)) >> _S32
 
 
 @njit(inline="always", cache=True)
-def _lemire(z, n):
-    return ((z >> _S32) * np.uint64(n)) >> _S32
+def _next_below(state, n):
+    """:func:`_next_index` as a signed integer, for counts and sentinels."""
+    state, i = _next_index(state, n)
+    return state, np.int64(i)
 
 
 @njit(inline="always", cache=True)
