@@ -16,6 +16,7 @@ from offramp.calibration.deal_weights import (
     predict,
 )
 from offramp.mechanisms import opinion
+from offramp.mechanisms._pairwise_sum import pairwise_stack, pairwise_sum
 from offramp.mechanisms.package_support import (
     TermWeights,
     judged_package_territory,
@@ -273,3 +274,30 @@ def test_package_support_is_its_plain_expressions_to_the_bit(w, held, withdraw, 
     for g, e in zip(got, expected, strict=True):
         assert np.shape(g) == np.shape(e)
         np.testing.assert_array_equal(g, e)
+
+
+@given(
+    st.integers(0, 1200),
+    st.integers(0, 9),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([0, 4, 12]),
+)
+def test_pairwise_sum_is_numpys_sum_to_the_bit(n, start, seed, decades):
+    # The package kernel sums each row itself, in NumPy's order: any other order (one
+    # running sum, the blocks combined otherwise, a halving point not a multiple of 8)
+    # differs in the last bits for most rows once the magnitudes vary.
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal(start + n) * 10.0 ** rng.integers(-decades, decades + 1, start + n)
+    halves, lefts = pairwise_stack()
+    assert pairwise_sum(values, start, n, halves, lefts) == values[start:].sum()
+
+
+def test_pairwise_sum_reaches_the_largest_rows_and_keeps_nan():
+    halves, lefts = pairwise_stack()
+    rng = np.random.default_rng(3)
+    for n in (2**17 + 5, 10**6):
+        values = rng.standard_normal(n)
+        assert pairwise_sum(values, 0, n, halves, lefts) == values.sum()
+    values = np.ones(1000)
+    values[700] = np.nan
+    assert np.isnan(pairwise_sum(values, 0, 1000, halves, lefts))

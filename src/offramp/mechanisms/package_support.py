@@ -105,6 +105,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from offramp import libm
+from offramp.mechanisms._pairwise_sum import pairwise_stack, pairwise_sum
 from offramp.mechanisms.opinion import reservation_point
 from offramp.outcomes import MONITORING_QUESTION, POLL_ANSWERS
 
@@ -350,7 +351,7 @@ def _package_shares(
 
     r = rows(reservation_points, n)
     w = np.ascontiguousarray(np.broadcast_to(np.asarray(population_weight, dtype=float), (n,)))
-    shares = np.empty((3,) + r.shape)
+    totals = np.empty((3, r.shape[0]))
     _weighted_answers(
         r,
         rows(judged, 1)[:, 0],
@@ -359,32 +360,59 @@ def _package_shares(
         weights.undecided_band,
         1.0 - weights.no_opinion,
         w,
-        shares,
+        totals,
+        min(numba.get_num_threads(), r.shape[0]),
     )
-    # NumPy's row sums (pairwise), as _weighted: a run's value must not depend on its chunk.
-    totals = shares.sum(axis=-1) / w.sum()
+    totals /= w.sum()
     accept, reject, undecided = (totals[i].reshape(shape[:-1])[()] for i in range(3))
     return accept, reject, undecided
 
 
 @numba.njit(cache=True, parallel=True)
-def _weighted_answers(r, judged, other, territory, band, opinionated, w, out):
-    """Accept, reject and undecided shares of each agent x its weight, as response_shares.
+def _weighted_answers(r, judged, other, territory, band, opinionated, w, totals, threads):
+    """Row sums of the accept, reject and undecided shares of each agent x its weight.
 
     ``u = other - territory max(0, r - judged)``; ``accept = opinionated sigmoid(u - band)``,
     ``reject = opinionated sigmoid(-u - band)``, with ``sigmoid(x) = (1 + tanh(x / 2)) / 2``.
+    The sums are NumPy's (:func:`~offramp.mechanisms._pairwise_sum.pairwise_sum`), so a
+    run's value does not depend on how many runs share the call.
     """
     runs, n = r.shape
-    for row in numba.prange(runs):  # pragma: no cover - compiled
-        for k in range(n):
-            gap = r[row, k] - judged[row]
-            u = other[row] - territory * (gap if gap > 0.0 else 0.0)
-            accept = opinionated * (0.5 * (1.0 + math.tanh(0.5 * (u - band))))
-            reject = opinionated * (0.5 * (1.0 + math.tanh(0.5 * (-u - band))))
-            undecided = min(max(1.0 - accept - reject, 0.0), 1.0)
-            out[0, row, k] = accept * w[k]
-            out[1, row, k] = reject * w[k]
-            out[2, row, k] = undecided * w[k]
+    for t in numba.prange(threads):  # pragma: no cover - compiled
+        row_shares = np.empty((3, n))
+        halves, lefts = pairwise_stack()
+        for row in range(t * runs // threads, (t + 1) * runs // threads):
+            # Every agent at or below the judged territory has the same answer, and so has
+            # every agent refusing any concession (r = 1): usually most of a row. Each is
+            # computed once, by the same expression, so the same tanh of the same argument.
+            level = _answers(other[row], territory, 0.0, band, opinionated)
+            refusing = _answers(
+                other[row], territory, max(1.0 - judged[row], 0.0), band, opinionated
+            )
+            for k in range(n):
+                gap = r[row, k] - judged[row]
+                if not gap > 0.0:
+                    accept, reject, undecided = level
+                elif r[row, k] == 1.0:
+                    accept, reject, undecided = refusing
+                else:
+                    accept, reject, undecided = _answers(
+                        other[row], territory, gap, band, opinionated
+                    )
+                row_shares[0, k] = accept * w[k]
+                row_shares[1, k] = reject * w[k]
+                row_shares[2, k] = undecided * w[k]
+            for i in range(3):
+                totals[i, row] = pairwise_sum(row_shares[i], 0, n, halves, lefts)
+
+
+@numba.njit(cache=True, inline="always")
+def _answers(other, territory, shortfall, band, opinionated):  # pragma: no cover - compiled
+    """One agent's (accept, reject, undecided) at a territorial shortfall ``>= 0``."""
+    u = other - territory * shortfall
+    accept = opinionated * (0.5 * (1.0 + math.tanh(0.5 * (u - band))))
+    reject = opinionated * (0.5 * (1.0 + math.tanh(0.5 * (-u - band))))
+    return accept, reject, min(max(1.0 - accept - reject, 0.0), 1.0)
 
 
 def no_concessions_answer(
