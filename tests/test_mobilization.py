@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from offramp.mechanisms.mobilization import (
+    TOLERANCE,
+    _cascade_one,
     grievance,
     protest_month,
     protest_share,
@@ -86,3 +88,66 @@ def test_fused_monthly_protest_equals_its_definition(demand, hardship, base, leg
     thresholds = protest_thresholds(base, g)
     expected = [threshold_cascade(row, weights) for row in thresholds]
     np.testing.assert_allclose(fused, expected, atol=1e-9)
+
+
+def _synchronous_map_in_agent_order(row, weights):
+    """The fused kernel's definition written out: instigators, then up to six rounds of
+    the synchronous map (weights added in agent order), then the sorted cascade."""
+    share = 0.0
+    for theta, w in zip(row, weights, strict=True):
+        if theta <= TOLERANCE:
+            share += w
+    if not share > 0.0:
+        return 0.0
+    for _ in range(6):
+        nxt = 0.0
+        for theta, w in zip(row, weights, strict=True):
+            if theta <= share + TOLERANCE:
+                nxt += w
+        if nxt <= share + TOLERANCE:
+            return min(nxt, 1.0)
+        share = nxt
+    return float(_cascade_one(np.array(row), np.array(weights)))
+
+
+_EDGES = st.sampled_from([0.0, TOLERANCE, 0.0625, 0.125, np.nextafter(0.125, 1), 0.25])
+
+
+@given(
+    arrays(np.float64, (6, 40), elements=st.one_of(st.floats(-0.2, 0.6), _EDGES)),
+    st.sampled_from(["regions", "distinct"]),
+)
+def test_fused_monthly_protest_adds_the_weights_of_its_definition(base, weighting):
+    # Bit for bit, also when a cascade climbs past the listed low thresholds (1/8) and at
+    # thresholds exactly on it: the kernel rescans only the agents listed as low.
+    if weighting == "regions":
+        weights = np.repeat([0.3, 0.2, 0.4, 0.1], 10) / 10
+    else:
+        weights = np.linspace(1, 2, 40) / np.linspace(1, 2, 40).sum()
+    runs = base.shape[0]
+    fused = protest_month(
+        np.zeros_like(base), weights, np.zeros_like(base), base, np.ones(runs), 0.8, 1.5, False
+    )
+    shares = weights / weights.sum()  # as protest_month normalises them
+    expected = [_synchronous_map_in_agent_order(np.clip(row, 0, 1), shares) for row in base]
+    assert fused.tolist() == expected
+
+
+def test_a_cascade_past_the_low_thresholds_reaches_granovetters_riot():
+    thresholds = np.arange(100) / 100  # needs all the rounds and the sorted fallback
+    share = protest_month(
+        np.zeros((1, 100)), np.ones(100), np.zeros((1, 100)), thresholds[None], 1.0, 0.8, 0, 0
+    )
+    assert share.tolist() == [1.0]
+
+
+def test_a_staircase_cascade_climbs_past_the_listed_thresholds():
+    # 40 people of 1/40: three instigators, then one joiner a round, the third round's
+    # bound just above 1/8 and the next ones between 1/8 and 1/4, where the low list ends.
+    thresholds = np.full(40, 0.9)
+    thresholds[:8] = [0.0, 0.0, 0.0, 0.07, 0.09, 0.12, 0.14, 0.16]
+    share = protest_month(
+        np.zeros((1, 40)), np.ones(40), np.zeros((1, 40)), thresholds[None], 1.0, 0.8, 0, 0
+    )
+    assert share.tolist() == [_synchronous_map_in_agent_order(thresholds, np.full(40, 1 / 40))]
+    assert share[0] == pytest.approx(threshold_cascade(thresholds)) == pytest.approx(0.2)
