@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numba
 import numpy as np
 import pytest
 
+from offramp.mechanisms import _epstein_kernels as _k
+from offramp.mechanisms._window_sums import MAX_VISION, row_masks
 from offramp.mechanisms.epstein import (
     SITE_ACTIVE,
     SITE_COP,
@@ -80,6 +83,48 @@ def test_neighbourhood_sizes(shape, size):
     assert dx.size == size
     assert not np.any((dx == 0) & (dy == 0))
     assert len(set(zip(dx.tolist(), dy.tolist(), strict=True))) == size
+
+
+@numba.njit
+def _counts_both_ways(kinds, centres, offset_rel, masks, back, stride):
+    """Each centre's (cops, actives, empty) by window rows and by offsets, side by side."""
+    no_masks = np.zeros(0, dtype=np.uint8)
+    rows = np.uint64(masks.size // 2)
+    out = np.empty((centres.size, 2, 3), dtype=np.int64)
+    for i in range(centres.size):
+        out[i, 0] = _k._scan(kinds, centres[i], offset_rel, (masks, back, stride, rows))
+        out[i, 1] = _k._scan(kinds, centres[i], offset_rel, (no_masks, back, stride, rows))
+    return out
+
+
+@pytest.mark.parametrize("shape", ["von_neumann", "moore", "euclidean"])
+@pytest.mark.parametrize("vision", [1, 2, 5, 7])
+def test_a_window_counts_the_sites_its_offsets_count(shape, vision):
+    # The kernel sums a neighbourhood by rows of sixteen masked sites when vision <= 7;
+    # every site of a random haloed lattice, the last one included, counts the same.
+    width, height = 2 * vision + 3, 2 * vision + 2
+    padded_width = width + 2 * vision
+    codes = np.array([_k.COP, _k.ACTIVE, _k.EMPTY, _k.QUIET, _k.JAILED], dtype=np.uint64)
+    rng = np.random.default_rng(vision)
+    kinds = codes[rng.integers(0, codes.size, (height + 2 * vision) * padded_width)]
+    dx, dy = neighbourhood_offsets(vision, shape)
+    masks = row_masks(dx, dy, vision)
+    assert int(np.unpackbits(masks).sum()) == dx.size
+    centres = np.array(
+        [(y + vision) * padded_width + x + vision for y in range(height) for x in range(width)],
+        dtype=np.uint64,
+    )
+    offset_rel = (dy * padded_width + dx).astype(np.uint64)
+    back = np.uint64(vision * padded_width + vision)
+    counts = _counts_both_ways(kinds, centres, offset_rel, masks, back, np.uint64(padded_width))
+    np.testing.assert_array_equal(counts[:, 0], counts[:, 1])
+    assert counts[:, 0].sum(axis=1).max() <= dx.size  # jailed and quiet sites not counted
+
+
+def test_a_window_takes_at_most_fifteen_sites_a_row():
+    dx, dy = neighbourhood_offsets(MAX_VISION + 1, "von_neumann")
+    with pytest.raises(ValueError, match="vision must be at most 7"):
+        row_masks(dx, dy, MAX_VISION + 1)
 
 
 def test_parameters_validate():

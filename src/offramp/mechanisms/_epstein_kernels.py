@@ -28,6 +28,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from offramp.mechanisms._window_sums import LANES, ROW_SITES, window_sum
+
 # Site codes. Each is a one in its own 16-bit field of a uint64, so that summing the codes
 # over a neighbourhood counts cops (bits 0-15), actives (16-31) and empty sites (32-47) in
 # one addition per site; quiet and jailed citizens go to the ignored top field. A jailed
@@ -130,16 +132,23 @@ def _put(kinds, x, y, code, width, height, vision, padded_width):
 
 
 @njit(inline="always", cache=True)
-def _scan(kinds, centre, offset_rel):
+def _scan(kinds, centre, offset_rel, window):
     """Cops, actives and empty sites seen from padded index ``centre`` (own site excluded).
 
-    One fixed-length loop over the neighbourhood's relative offsets in the padded lattice:
-    measured faster than summing the diamond's ragged row stretches (40 vs 70 ns at
-    vision 7), as the compiler vectorizes it without per-row loop overhead.
+    ``window`` is ``(masks, back, stride, rows)``: the neighbourhood as rows of bits
+    (:func:`offramp.mechanisms._window_sums.row_masks`), the distance from the window's
+    first site back to the centre, the padded lattice's width and the number of rows; with
+    no masks (vision above ``MAX_VISION``) the sum runs over ``offset_rel``, one site at a
+    time. The two give the same integers: 34 instead of 53 ns a scan at vision 7 on a Zen 4
+    EPYC, where the offset-by-offset loop compiles to gathers.
     """
-    total = np.uint64(0)
-    for o in range(offset_rel.size):
-        total += kinds[centre + offset_rel[o]]
+    masks, back, stride, rows = window
+    if masks.size > 0:
+        total = window_sum(kinds, centre - back, stride, masks, rows)
+    else:
+        total = np.uint64(0)
+        for o in range(offset_rel.size):
+            total += kinds[centre + offset_rel[o]]
     return (
         np.int64(total & _FIELD),
         np.int64((total >> _S16) & _FIELD),
@@ -191,6 +200,7 @@ def run_steps(
     movement,
     rounding,
     keep_cell,
+    window_masks,
     out_active,
     out_jailed,
 ):
@@ -212,6 +222,8 @@ def run_steps(
     # negative offset becomes its two's complement and the sum wraps to the right site.
     # Measured 65 -> 51 ns per agent-step at Mesa's defaults, the same runs bit for bit.
     offset_rel = (offset_dy * pw + offset_dx).astype(np.uint64)
+    rows = np.uint64(window_masks.size * LANES // ROW_SITES)
+    window = (window_masks, np.uint64(vision * pw + vision), np.uint64(pw), rows)
     for r in prange(n_runs):
         kinds = padded_kind[r]
         occ = occupant[r]
@@ -270,7 +282,7 @@ def run_steps(
                         code = QUIET
                         n_empty = -1  # unknown: let the mover find out
                     else:
-                        n_cops, n_active, n_empty = _scan(kinds, centre, offset_rel)
+                        n_cops, n_active, n_empty = _scan(kinds, centre, offset_rel, window)
                         prob = arrest_probability_scalar(n_cops, n_active + 1.0, k, rounding)
                         if grievance - risk[a] * prob > threshold:
                             stat[a] = STATUS_ACTIVE
@@ -281,7 +293,7 @@ def run_steps(
                     if kinds[centre] != code:
                         _put(kinds, x, y, code, width, height, vision, pw)
                 else:
-                    n_cops, n_active, n_empty = _scan(kinds, centre, offset_rel)
+                    n_cops, n_active, n_empty = _scan(kinds, centre, offset_rel, window)
                     if n_active > 0:
                         state, o = _pick_offset(state, kinds, ACTIVE, centre, offset_rel)
                         tx, ty = _target(x, y, o, offset_dx, offset_dy, width, height)
@@ -312,7 +324,7 @@ def run_steps(
                             picked = True
                             break
                     if not picked:
-                        n_empty = _scan(kinds, centre, offset_rel)[2]
+                        n_empty = _scan(kinds, centre, offset_rel, window)[2]
                         if n_empty == 0:
                             continue
                 if not picked:

@@ -73,6 +73,7 @@ from typing import Literal
 import numpy as np
 
 from offramp.mechanisms import _epstein_kernels as _k
+from offramp.mechanisms import _window_sums
 from offramp.rng import STREAM_EPSTEIN, run_generator
 
 Rounding = Literal["exact", "floor", "round"]
@@ -480,6 +481,7 @@ def step(
         bool(params.movement),
         _ROUNDING_CODES[params.rounding],
         bool(params.jailed_keep_cell),
+        _window_masks(dx, dy, params.vision),
         active,
         jailed,
     )
@@ -491,6 +493,14 @@ def step(
 
 
 SITE_EMPTY, SITE_QUIET, SITE_ACTIVE, SITE_COP, SITE_JAILED = range(5)
+
+
+def _window_masks(offset_dx: np.ndarray, offset_dy: np.ndarray, vision: int) -> np.ndarray:
+    # The kernel counts a neighbourhood by rows of sites when it fits (see _window_sums),
+    # else site by site (an empty mask).
+    if vision > _window_sums.MAX_VISION:
+        return np.zeros(0, dtype=np.uint8)
+    return _window_sums.row_masks(offset_dx, offset_dy, vision)
 
 
 def lattice(state: EpsteinState, params: EpsteinParameters) -> np.ndarray:
