@@ -10,8 +10,10 @@ from hypothesis.extra.numpy import arrays
 
 from offramp.mechanisms._vector_counts import LANES, count_at_most, count_below
 from offramp.mechanisms.opinion import (
+    ORDER_DTYPE,
     hegselmann_krause,
     initial_demand,
+    opinion_month,
     refusing_share,
     reservation_point,
     war_weariness,
@@ -92,6 +94,26 @@ def test_hk_window_search_is_exactly_the_definition(x, eps, mu):
     np.testing.assert_array_equal(
         hegselmann_krause(x, w, eps, mu), _reference_update(x, w, eps, mu)
     )
+
+
+@given(
+    arrays(np.float64, (4, 20), elements=st.floats(-3, 4)),
+    arrays(np.float64, (4, 20), elements=st.floats(1e-3, 1e3)),
+    arrays(np.float64, 4, elements=st.sampled_from([0.0, -0.0, 0.05, 1.5])),
+    arrays(np.float64, 4, elements=st.sampled_from([0.0, -0.0, 0.1, -0.3])),
+    st.floats(0, 1),
+)
+def test_opinion_month_is_weariness_shift_then_the_definition(demand, sens, wear, shift, mu):
+    # A run without weariness skips reading its sensitivities; whatever the sign of its
+    # zero, each row must be the plain definition's, bit for bit, in the order's own type.
+    order = np.tile(np.arange(20), (4, 1))
+    w = np.linspace(1.0, 2.0, 20)
+    new, new_order, _ = opinion_month(demand, order, w, sens, wear, shift, 0.3, mu)
+    moved = demand - wear[:, None] * sens + shift[:, None]
+    for r in range(4):
+        np.testing.assert_array_equal(new[r], _reference_update(moved[r], w, 0.3, mu))
+        assert sorted(new_order[r]) == list(range(20))
+    assert new_order.dtype == ORDER_DTYPE
 
 
 @given(

@@ -59,7 +59,7 @@ class Patronage:
 @dataclass
 class Public:
     demand: FloatArray  # runs x agents
-    order: IntArray  # runs x agents: each run's agents sorted by demand
+    order: NDArray[np.int32]  # runs x agents: each run's agents sorted by demand
     sensitivity: FloatArray  # runs x agents
     hardship: FloatArray  # runs x agents
     base_threshold: FloatArray  # runs x agents
@@ -174,7 +174,9 @@ def _initial_public(
     n = P.n_runs
     public = Public(
         demand=np.broadcast_to(P.demand, (n, P.n_agents)).copy(),
-        order=np.broadcast_to(np.argsort(P.demand, kind="stable"), (n, P.n_agents)).copy(),
+        order=np.broadcast_to(
+            np.argsort(P.demand, kind="stable").astype(opinion.ORDER_DTYPE), (n, P.n_agents)
+        ).copy(),
         sensitivity=opinion.weariness_sensitivity(
             P["opinion.weariness_heterogeneity"][:, None], draws.sensitivity
         ),
