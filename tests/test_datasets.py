@@ -11,6 +11,7 @@ from offramp.cli.data import data_app
 from offramp.datasets import (
     UnknownDatasetError,
     dataset_names,
+    dataset_rows,
     kiis_no_concessions,
     list_datasets,
     load_dataset,
@@ -46,6 +47,16 @@ def test_every_row_is_sourced(name: str) -> None:
     starts, ends = df["fieldwork_start"], df["fieldwork_end"]
     both = starts.notna() & ends.notna()
     assert (starts[both] <= ends[both]).all()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rows_without_pandas_are_the_tables_rows(name: str) -> None:
+    # The engine reads its tables through dataset_rows (no pandas import in a worker): the
+    # same rows, and each value the same float, bit for bit.
+    rows, df = dataset_rows(name), load_dataset(name)
+    assert len(rows) == len(df) and list(rows[0]) == list(df.columns)
+    assert [float(row["value"]) for row in rows] == df["value"].tolist()
+    assert [row["date"] for row in rows] == df["date"].dt.strftime("%Y-%m-%d").tolist()
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -60,17 +60,14 @@ class AreaTable:
 @lru_cache(maxsize=1)
 def shipped_areas() -> AreaTable:
     """The shipped table: ``oblast_areas`` x ``occupied_by_area`` (January 2025)."""
-    from offramp.datasets import load_dataset
+    from offramp.datasets import dataset_rows
 
-    areas = load_dataset("oblast_areas")
-    occupied = load_dataset("occupied_by_area")
+    areas = dataset_rows("oblast_areas")
+    occupied = dataset_rows("occupied_by_area")
     return AreaTable(
-        area_km2={str(a): float(v) for a, v in zip(areas["area"], areas["value"], strict=True)},
-        occupied={
-            str(a): float(v) / 100.0
-            for a, v in zip(occupied["area"], occupied["value"], strict=True)
-        },
-        date=str(occupied["date"].max().date()),
+        area_km2={row["area"]: float(row["value"]) for row in areas},
+        occupied={row["area"]: float(row["value"]) / 100.0 for row in occupied},
+        date=max(row["date"] for row in occupied),  # ISO dates sort as text
     )
 
 

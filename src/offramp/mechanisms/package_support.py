@@ -474,10 +474,9 @@ def poll(
 @lru_cache(maxsize=1)
 def shipped_term_weights() -> TermWeights:
     """The fitted and assumed weights shipped in ``term_weights.csv``."""
-    from offramp.datasets import load_dataset
+    from offramp.datasets import dataset_rows
 
-    table = load_dataset("term_weights")
-    values = {str(t): float(v) for t, v in zip(table["term"], table["value"], strict=True)}
+    values = {row["term"]: float(row["value"]) for row in dataset_rows("term_weights")}
     unknown = set(values) - set(TERM_NAMES)
     if unknown:
         raise ValueError(f"term_weights.csv: unknown terms {sorted(unknown)}")
