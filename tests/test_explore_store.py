@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -100,6 +101,27 @@ def test_chunking_and_workers_do_not_change_results(scenario, reference, tmp_pat
         workers=2,
     )
     assert_same_rows(open_store(tmp_path / "a").outcomes(), reference.outcomes())
+
+
+def test_a_worker_imports_neither_pandas_nor_pyarrow(scenario, tmp_path):
+    # Either import costs a worker process a few tenths of a second before its first chunk
+    # (measured); the chunk comes back as NumPy columns and the parent makes the tables.
+    # The design is sampled here, as the parent does it (SALib imports pandas).
+    from offramp.explore.runner import chunks
+    from offramp.explore.sampling import sample_design
+
+    design = sample_design(scenario.uncertain, "lhs", 4, 1)
+    work = pickle.dumps((scenario, [POLICIES[0]], next(chunks(design, 1, 4, [0]))))
+    code = f"""
+import pickle, sys
+from offramp.explore.runner import simulate_chunk
+scenario, policies, chunk = pickle.loads({work!r})
+simulate_chunk(scenario, policies, chunk, 1, 3, True, 1)
+print(sorted({{"pandas", "pyarrow"}} & set(sys.modules)))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_the_default_chunk_gives_every_worker_work():

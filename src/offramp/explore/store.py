@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+    from numpy.typing import NDArray
 
 FORMAT = "offramp-explore/1"
 MANIFEST = "manifest.json"
@@ -70,6 +71,17 @@ def read_parquet(path: Path) -> pd.DataFrame:
     except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise StoreError(f"{path}: cannot read this store file: {reason}") from None
+
+
+def _arrow_table(columns: Mapping[str, NDArray]) -> pa.Table:
+    import pyarrow as pa
+
+    return pa.table(
+        {
+            name: pa.array(values, pa.string()) if values.dtype.kind == "U" else values
+            for name, values in columns.items()
+        }
+    )
 
 
 def write_atomically(path: Path, write: Any) -> None:
@@ -166,16 +178,25 @@ class Store:
         return {int(p.stem.split("-")[1]) for p in folder.glob("chunk-*.parquet")}
 
     def write_chunk(
-        self, index: int, outcomes: pa.Table, trajectories: pa.Table | None = None
+        self,
+        index: int,
+        outcomes: Mapping[str, NDArray],
+        trajectories: Mapping[str, NDArray] | None = None,
     ) -> None:
-        """Write one finished chunk (trajectories first, so outcomes mark it done)."""
+        """Write one finished chunk's columns (trajectories first, so outcomes mark it done).
+
+        Text columns (the policy) are stored as Arrow strings, the others with their NumPy
+        types.
+        """
         import pyarrow.parquet as pq
 
         if trajectories is not None:
             path = self.root / TRAJECTORIES / chunk_name(index)
-            write_atomically(path, lambda p: pq.write_table(trajectories, p))
+            table = _arrow_table(trajectories)
+            write_atomically(path, lambda p: pq.write_table(table, p))
         path = self.root / OUTCOMES / chunk_name(index)
-        write_atomically(path, lambda p: pq.write_table(outcomes, p))
+        table = _arrow_table(outcomes)
+        write_atomically(path, lambda p: pq.write_table(table, p))
 
     def mark(self, done: set[int], status: str) -> None:
         """Record the chunks done and the store's status in the manifest."""
