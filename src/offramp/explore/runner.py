@@ -16,6 +16,7 @@ executor.
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import time
 import uuid
@@ -33,6 +34,8 @@ from offramp.explore.store import FORMAT, Store, StoreError
 from offramp.scenario.loading import scenario_sha256
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from offramp.scenario.schema import Scenario
 
 # Runs per chunk unless asked: measured on 2 cores (20,000 runs of land-for-peace), 500 gave
@@ -191,66 +194,69 @@ def explore(
         raise StoreError(f"--replications must be at least 1 (got {replications})")
     seed = scenario.seed if seed is None else int(seed)
     horizon = scenario.horizon_months if horizon is None else int(horizon)
-    design = sample_design(scenario.uncertain, sampler, samples, seed)
-    experiments = design.n_samples * replications
-    if chunk is None and resume:
-        try:
-            chunk = int(Store(out).manifest["chunk_runs"])
-        except (StoreError, KeyError):
-            chunk = None
-    chunk_runs = int(chunk or default_chunk_runs(experiments, workers))
-    if chunk_runs < 1:
-        raise StoreError(f"--chunk must be at least 1 (got {chunk_runs})")
-    n_chunks = -(-experiments // chunk_runs)
-    manifest = {
-        "format": FORMAT,
-        "scenario": scenario.meta.name,
-        "scenario_sha256": scenario_sha256(scenario),
-        "scenario_json": scenario.model_dump(mode="json"),
-        "uncertain": list(design.names),
-        "sampler": sampler,
-        "samples": samples,
-        "design_rows": design.n_samples,
-        "replications": replications,
-        "runs_per_policy": experiments,
-        "seed": seed,
-        "horizon_months": horizon,
-        "policies": names,
-        "chunk_runs": chunk_runs,
-        "n_chunks": n_chunks,
-        "trajectories": trajectories,
-        "run_index": "run = sample * replications + replication",
-        "versions": _versions(),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "status": "running",
-    }
-    design_frame = design.frame()
-    unit_frame = design_frame.copy()
-    unit_frame[list(design.names)] = design.unit
-    store = Store.create(out, manifest, design_frame, unit_frame, resume)
-    done = store.done_chunks()
-    todo = [i for i in range(n_chunks) if i not in done]
-    runs_done = sum(min(chunk_runs, experiments - i * chunk_runs) for i in done)
-    if on_start is not None:
-        on_start(experiments * len(names), runs_done * len(names))
-    tasks = chunks(design, replications, chunk_runs, todo)
-    args = (names, seed, horizon, trajectories)
-    if scheduler:
-        results = _on_dask(scheduler, scenario, tasks, args)
-    elif workers > 1:
-        results = _on_processes(workers, scenario, tasks, args)
-    else:
-        results = (
-            simulate_chunk(scenario, names, task, seed, horizon, trajectories) for task in tasks
-        )
-    for index, outcomes, paths in results:
-        store.write_chunk(index, outcomes, paths)
-        done.add(index)
-        store.mark(done, "running")
-        if on_chunk_done is not None:
-            on_chunk_done(len(outcomes["run"]))
-    store.mark(done, "complete")
-    return store
+    # Local workers start first: a spawned process takes about a second to import the
+    # engine, and meanwhile the parent samples the design and creates the store.
+    with _local_pool(0 if scheduler else workers, scenario, names[0]) as pool:
+        design = sample_design(scenario.uncertain, sampler, samples, seed)
+        experiments = design.n_samples * replications
+        if chunk is None and resume:
+            try:
+                chunk = int(Store(out).manifest["chunk_runs"])
+            except (StoreError, KeyError):
+                chunk = None
+        chunk_runs = int(chunk or default_chunk_runs(experiments, workers))
+        if chunk_runs < 1:
+            raise StoreError(f"--chunk must be at least 1 (got {chunk_runs})")
+        n_chunks = -(-experiments // chunk_runs)
+        manifest = {
+            "format": FORMAT,
+            "scenario": scenario.meta.name,
+            "scenario_sha256": scenario_sha256(scenario),
+            "scenario_json": scenario.model_dump(mode="json"),
+            "uncertain": list(design.names),
+            "sampler": sampler,
+            "samples": samples,
+            "design_rows": design.n_samples,
+            "replications": replications,
+            "runs_per_policy": experiments,
+            "seed": seed,
+            "horizon_months": horizon,
+            "policies": names,
+            "chunk_runs": chunk_runs,
+            "n_chunks": n_chunks,
+            "trajectories": trajectories,
+            "run_index": "run = sample * replications + replication",
+            "versions": _versions(),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "status": "running",
+        }
+        design_frame = design.frame()
+        unit_frame = design_frame.copy()
+        unit_frame[list(design.names)] = design.unit
+        store = Store.create(out, manifest, design_frame, unit_frame, resume)
+        done = store.done_chunks()
+        todo = [i for i in range(n_chunks) if i not in done]
+        runs_done = sum(min(chunk_runs, experiments - i * chunk_runs) for i in done)
+        if on_start is not None:
+            on_start(experiments * len(names), runs_done * len(names))
+        tasks = chunks(design, replications, chunk_runs, todo)
+        args = (names, seed, horizon, trajectories)
+        if scheduler:
+            results = _on_dask(scheduler, scenario, tasks, args)
+        elif pool is not None:
+            results = _on_processes(pool, workers, scenario, tasks, args)
+        else:
+            results = (
+                simulate_chunk(scenario, names, task, seed, horizon, trajectories) for task in tasks
+            )
+        for index, outcomes, paths in results:
+            store.write_chunk(index, outcomes, paths)
+            done.add(index)
+            store.mark(done, "running")
+            if on_chunk_done is not None:
+                on_chunk_done(len(outcomes["run"]))
+        store.mark(done, "complete")
+        return store
 
 
 def default_chunk_runs(experiments: int, workers: int) -> int:
@@ -259,37 +265,64 @@ def default_chunk_runs(experiments: int, workers: int) -> int:
     return max(1, min(DEFAULT_CHUNK_RUNS, -(-experiments // max(workers, 1))))
 
 
-def _on_processes(
-    workers: int, scenario: Scenario, tasks: Iterator[Chunk], args: tuple
-) -> Iterator[tuple[int, Columns, Columns | None]]:
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+@contextlib.contextmanager
+def _local_pool(
+    workers: int, scenario: Scenario, policy: str
+) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of ``workers`` spawned processes, already starting (``None`` for one or none).
 
-    names, seed, horizon, trajectories = args
+    On leaving, every result is in (or the run was stopped) and nothing is left for the
+    caller to wait for: the pool is not joined. A spawned worker's own exit, a full
+    interpreter shutdown, took about 0.3 s when measured; the workers finish it in the
+    background (and the interpreter joins them before it exits itself).
+    """
+    if workers <= 1:
+        yield None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn: the parent runs a progress thread, and forking a threaded process can deadlock.
-    # Each worker process runs the kernels on one thread (a process per core).
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
-        pending = set()
-        for task in tasks:
-            pending.add(
-                pool.submit(simulate_chunk, scenario, names, task, seed, horizon, trajectories, 1)
-            )
-            while len(pending) >= IN_FLIGHT_PER_WORKER * workers:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    yield future.result()
-        while pending:
+        # A process is spawned when a task finds none idle, so these start all of them
+        # (and usually each takes one).
+        for _ in range(workers):
+            pool.submit(_prepare_worker, scenario, policy)
+        yield pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _prepare_worker(scenario: Scenario, policy: str) -> None:
+    """Simulate one run of the scenario's defaults for one month, as a worker does a chunk,
+    so that it has imported the engine (about 0.4 s, measured) and loaded the compiled
+    kernels (another 0.4 s) before its first chunk arrives. The run is not kept."""
+    one = np.zeros(1, dtype=np.int64)
+    simulate_chunk(scenario, [policy], Chunk(-1, one, one, one, {}), 0, 1, threads=1)
+
+
+def _on_processes(
+    pool: ProcessPoolExecutor, workers: int, scenario: Scenario, tasks: Iterator[Chunk], args: tuple
+) -> Iterator[tuple[int, Columns, Columns | None]]:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    names, seed, horizon, trajectories = args
+    # Each worker process runs the kernels on one thread (a process per core).
+    pending = set()
+    for task in tasks:
+        pending.add(
+            pool.submit(simulate_chunk, scenario, names, task, seed, horizon, trajectories, 1)
+        )
+        while len(pending) >= IN_FLIGHT_PER_WORKER * workers:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield future.result()
-    finally:
-        # Every result is in (or the run was stopped): nothing is left for the caller to
-        # wait for. A spawned worker's own exit, a full interpreter shutdown, took about
-        # 0.3 s when measured; the workers finish it in the background (and the interpreter
-        # joins them before it exits itself).
-        pool.shutdown(wait=False, cancel_futures=True)
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            yield future.result()
 
 
 def _on_dask(
