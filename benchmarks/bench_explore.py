@@ -8,7 +8,8 @@ smaller ensemble). It prints:
    simulated for one month; an agent-month one opinion agent updated for one month), with
    1 worker (in-process; the engine's Numba kernels then use every core) and 2 worker
    processes (one Numba thread each), wall time including sampling, process start-up and
-   writing the store;
+   writing the store (explore returns when the store is complete; its worker processes
+   then exit in the background);
 2. the first ``--ema-runs`` of the same experiments (same parameter values, same run
    indices, hence the same random streams) driven one run at a time through the EMA
    Workbench adapter (``offramp.ema.as_model``) with its ``SequentialEvaluator``, checked
