@@ -75,6 +75,26 @@ def test_arrest_probability_rejects_zero_actives():
         arrest_probability(1, 0, k=2.3, rounding="exact")
 
 
+@numba.njit
+def _arrest_both_ways(cops, actives_with_self, k, rounding):
+    """Each pair's arrest probability by the table the kernel reads and by the formula."""
+    table = _k.arrest_table(k, cops.max())
+    out = np.empty((cops.size, 2))
+    for i in range(cops.size):
+        out[i, 0] = table[_k._rounded_ratio(cops[i], actives_with_self[i], rounding)]
+        out[i, 1] = _k.arrest_probability_scalar(cops[i], actives_with_self[i], k, rounding)
+    return out
+
+
+@pytest.mark.parametrize("rounding", [_k.ROUND_FLOOR, _k.ROUND_NEAREST])
+@pytest.mark.parametrize("k", [2.3, 0.7, 5.0])
+def test_the_arrest_table_gives_the_formula_bit_for_bit(rounding, k):
+    # Every (cops, actives + 1) a Moore neighbourhood of vision 7 can see, halves included.
+    cops, actives = np.meshgrid(np.arange(0, 225), np.arange(1, 226), indexing="ij")
+    both = _arrest_both_ways(cops.ravel(), actives.ravel().astype(float), k, rounding)
+    np.testing.assert_array_equal(both[:, 0], both[:, 1])
+
+
 @pytest.mark.parametrize(
     ("shape", "size"), [("von_neumann", 2 * 7 * 8), ("moore", 15 * 15 - 1), ("euclidean", 148)]
 )
@@ -104,7 +124,7 @@ def test_a_window_counts_the_sites_its_offsets_count(shape, vision):
     # every site of a random haloed lattice, the last one included, counts the same.
     width, height = 2 * vision + 3, 2 * vision + 2
     padded_width = width + 2 * vision
-    codes = np.array([_k.COP, _k.ACTIVE, _k.EMPTY, _k.QUIET, _k.JAILED], dtype=np.uint64)
+    codes = np.array([_k.COP, _k.ACTIVE, _k.EMPTY, _k.QUIET, _k.JAILED], dtype=_k.SITE_DTYPE)
     rng = np.random.default_rng(vision)
     kinds = codes[rng.integers(0, codes.size, (height + 2 * vision) * padded_width)]
     dx, dy = neighbourhood_offsets(vision, shape)

@@ -205,7 +205,7 @@ class EpsteinState:
     """
 
     runs: np.ndarray  # int64 [run]: run indices (they fix the random streams)
-    cell_kind: np.ndarray  # uint64 [run, site]: kernel site codes
+    cell_kind: np.ndarray  # uint32 [run, site]: kernel site codes
     occupant: np.ndarray  # int64 [run, site]: agent index or -1
     position: np.ndarray  # int64 [run, agent]: site or -1 (jailed off the lattice)
     status: np.ndarray  # uint8 [run, agent]
@@ -370,7 +370,7 @@ def init_state(
     n_cells = params.width * params.height
     n_r = run_idx.size
 
-    kinds = np.empty((n_r, n_cells), dtype=np.uint64)
+    kinds = np.empty((n_r, n_cells), dtype=_k.SITE_DTYPE)
     draws = []
     for i, run in enumerate(run_idx):
         gen = run_generator(seed, int(run), STREAM_EPSTEIN)
