@@ -154,6 +154,10 @@ def test_parameters_validate():
         EpsteinParameters.epstein_run1(citizen_density=0.9, cop_density=0.2)
     with pytest.raises(ValueError, match="rounding"):
         EpsteinParameters.epstein_run1(rounding="ceil")
+    with pytest.raises(ValueError, match="int32 site indices"):
+        EpsteinParameters.epstein_run1(width=50_000, height=50_000)
+    with pytest.raises(ValueError, match="max_jail_term"):
+        EpsteinParameters.epstein_run1(max_jail_term=2**31)
     with pytest.raises(ValueError, match="legitimacy"):
         step(init_state(SMALL, 2), SMALL, np.array([0.5, 1.5]), 1)
 

@@ -270,7 +270,7 @@ def run_steps(
         state = rng_state[r]
         nc = n_citizens[r]
         na = n_agents[r]
-        order = np.empty(na, dtype=np.uint64)
+        order = np.empty(na, dtype=np.uint32)
         ncu = np.uint64(nc)
         for t in range(n_steps):
             lam = legitimacy[r, t]

@@ -79,6 +79,7 @@ from offramp.rng import STREAM_EPSTEIN, run_generator
 Rounding = Literal["exact", "floor", "round"]
 Neighbourhood = Literal["von_neumann", "moore", "euclidean"]
 
+_INT32_MAX = int(np.iinfo(np.int32).max)  # site indices and jail terms are int32
 _ROUNDING_CODES = {"exact": _k.ROUND_EXACT, "floor": _k.ROUND_FLOOR, "round": _k.ROUND_NEAREST}
 
 
@@ -135,6 +136,8 @@ class EpsteinParameters:
     def __post_init__(self) -> None:
         if self.width < 1 or self.height < 1:
             raise ValueError("width and height must be positive")
+        if self.width * self.height > _INT32_MAX:
+            raise ValueError(f"width x height must be at most {_INT32_MAX} (int32 site indices)")
         if self.vision < 1 or 2 * self.vision + 1 > min(self.width, self.height):
             raise ValueError(
                 f"vision must be in 1..{(min(self.width, self.height) - 1) // 2} for a "
@@ -148,8 +151,8 @@ class EpsteinParameters:
             raise ValueError("legitimacy must be in [0, 1]")
         if self.k < 0 or self.threshold < 0:
             raise ValueError("k and threshold must be >= 0")
-        if self.max_jail_term < 0:
-            raise ValueError("max_jail_term must be >= 0")
+        if not 0 <= self.max_jail_term <= _INT32_MAX:
+            raise ValueError(f"max_jail_term must be in 0..{_INT32_MAX}")
         if self.rounding not in _ROUNDING_CODES:
             raise ValueError(f"rounding must be one of {sorted(_ROUNDING_CODES)}")
         if self.neighbourhood not in ("von_neumann", "moore", "euclidean"):
@@ -206,10 +209,10 @@ class EpsteinState:
 
     runs: np.ndarray  # int64 [run]: run indices (they fix the random streams)
     cell_kind: np.ndarray  # uint32 [run, site]: kernel site codes
-    occupant: np.ndarray  # int64 [run, site]: agent index or -1
-    position: np.ndarray  # int64 [run, agent]: site or -1 (jailed off the lattice)
+    occupant: np.ndarray  # int32 [run, site]: agent index or -1
+    position: np.ndarray  # int32 [run, agent]: site or -1 (jailed off the lattice)
     status: np.ndarray  # uint8 [run, agent]
-    jail_term: np.ndarray  # int64 [run, agent]: remaining steps
+    jail_term: np.ndarray  # int32 [run, agent]: remaining steps
     hardship: np.ndarray  # float64 [run, agent]
     risk_aversion: np.ndarray  # float64 [run, agent]
     n_citizens: np.ndarray  # int64 [run]
@@ -393,8 +396,8 @@ def init_state(
     n_agents = n_citizens + np.array([d[1].size for d in draws], dtype=np.int64)
     width = max(int(n_agents.max(initial=0)), 1)
 
-    occupant = np.full((n_r, n_cells), -1, dtype=np.int64)
-    position = np.full((n_r, width), -1, dtype=np.int64)
+    occupant = np.full((n_r, n_cells), -1, dtype=np.int32)
+    position = np.full((n_r, width), -1, dtype=np.int32)
     hardship = np.zeros((n_r, width))
     risk = np.zeros((n_r, width))
     rng_state = np.empty(n_r, dtype=np.uint64)
@@ -411,7 +414,7 @@ def init_state(
         occupant=occupant,
         position=position,
         status=np.zeros((n_r, width), dtype=np.uint8),
-        jail_term=np.zeros((n_r, width), dtype=np.int64),
+        jail_term=np.zeros((n_r, width), dtype=np.int32),
         hardship=hardship,
         risk_aversion=risk,
         n_citizens=n_citizens,
