@@ -86,6 +86,24 @@ def _next_index(state, n):
     return state, ((z >> _S32) * np.uint64(n)) >> _S32
 
 
+_LOW32 = np.uint64(0xFFFFFFFF)
+# A pick walks the neighbourhood instead of rejecting when fewer than one site in this many
+# matches: at 16 the walk's ~n compares cost about what 16 expected tries do.
+WALK_BELOW = 16
+
+
+@njit(inline="always", cache=True)
+def _next_two_indices(state, n):
+    """Advance the state once; return (new state, two uniforms on 0..n-1), n < 2**32.
+
+    :func:`_next_index` on each half of one output (bias below n / 2**32 each); the halves
+    of SplitMix64's output are independent uniform 32-bit words.
+    """
+    state, z = _splitmix(state)
+    un = np.uint64(n)
+    return state, ((z >> _S32) * un) >> _S32, ((z & _LOW32) * un) >> _S32
+
+
 @njit(inline="always", cache=True)
 def _next_below(state, n):
     """:func:`_next_index` as a signed integer, for counts and sentinels."""
@@ -190,17 +208,30 @@ def _scan(kinds, centre, offset_rel, window):
 
 
 @njit(inline="always", cache=True)
-def _pick_offset(state, kinds, wanted, centre, offset_rel):
-    """Index ``o`` of a uniformly random site of kind ``wanted`` in vision (one must exist).
+def _pick_offset(state, kinds, wanted, count, centre, offset_rel):
+    """Index ``o`` of a uniformly random site of kind ``wanted`` in vision.
 
-    Rejection sampling over the neighbourhood's offsets: uniform over the matching sites
-    without listing them; the expected number of tries is (sites in vision) / (matches).
+    ``count`` is the number of such sites (at least one). Rejection sampling over the
+    neighbourhood's offsets is uniform over the matching sites without listing them, with
+    (sites in vision) / ``count`` expected tries; when that exceeds ``WALK_BELOW``, the
+    ``j``-th match in offset order, ``j`` uniform on ``0 .. count-1``, is as uniform and
+    cheaper (a cop seeing one active among 112 sites would try 112 times).
     """
     n = offset_rel.size
+    if count * WALK_BELOW <= n:
+        state, j = _next_index(state, count)
+        for o in range(n):
+            if kinds[centre + offset_rel[o]] == wanted:
+                if j == 0:
+                    return state, np.uint64(o)
+                j -= 1
     while True:
-        state, o = _next_index(state, n)
-        if kinds[centre + offset_rel[o]] == wanted:
-            return state, o
+        state, o, o2 = _next_two_indices(state, n)
+        # Two tries a draw, one branch: the first of the two that matches, as if in turn.
+        hit = kinds[centre + offset_rel[o]] == wanted
+        hit2 = kinds[centre + offset_rel[o2]] == wanted
+        if hit | hit2:
+            return state, o if hit else o2
 
 
 @njit(inline="always", cache=True)
@@ -333,7 +364,7 @@ def run_steps(
                 else:
                     n_cops, n_active, n_empty = _scan(kinds, centre, offset_rel, window)
                     if n_active > 0:
-                        state, o = _pick_offset(state, kinds, ACTIVE, centre, offset_rel)
+                        state, o = _pick_offset(state, kinds, ACTIVE, n_active, centre, offset_rel)
                         tx, ty = _target(x, y, o, offset_dx, offset_dy, width, height)
                         c = ty * width + tx
                         victim = occ[c]
@@ -355,10 +386,12 @@ def run_steps(
                 if n_empty < 0:
                     # Rejection without counting first; only after many misses (a crowded
                     # neighbourhood) count, to tell "rare" from "none". Same law either way.
-                    for _ in range(32):
-                        state, o = _next_index(state, offset_rel.size)
-                        if kinds[centre + offset_rel[o]] == EMPTY:
-                            target_o = o
+                    for _ in range(16):
+                        state, o, o2 = _next_two_indices(state, offset_rel.size)
+                        hit = kinds[centre + offset_rel[o]] == EMPTY
+                        hit2 = kinds[centre + offset_rel[o2]] == EMPTY
+                        if hit | hit2:
+                            target_o = o if hit else o2
                             picked = True
                             break
                     if not picked:
@@ -366,7 +399,7 @@ def run_steps(
                         if n_empty == 0:
                             continue
                 if not picked:
-                    state, target_o = _pick_offset(state, kinds, EMPTY, centre, offset_rel)
+                    state, target_o = _pick_offset(state, kinds, EMPTY, n_empty, centre, offset_rel)
                 tx, ty = _target(x, y, target_o, offset_dx, offset_dy, width, height)
                 c = ty * width + tx
                 _put(kinds, tx, ty, code, width, height, vision, pw)
