@@ -219,7 +219,7 @@ def _pick_offset(state, kinds, wanted, count, centre, offset_rel):
     """
     n = offset_rel.size
     if count * WALK_BELOW <= n:
-        state, j = _next_index(state, count)
+        state, j = _next_below(state, count)
         for o in range(n):
             if kinds[centre + offset_rel[o]] == wanted:
                 if j == 0:
