@@ -226,12 +226,21 @@ def _pick_offset(state, kinds, wanted, count, centre, offset_rel):
                     return state, np.uint64(o)
                 j -= 1
     while True:
-        state, o, o2 = _next_two_indices(state, n)
-        # Two tries a draw, one branch: the first of the two that matches, as if in turn.
-        hit = kinds[centre + offset_rel[o]] == wanted
-        hit2 = kinds[centre + offset_rel[o2]] == wanted
-        if hit | hit2:
-            return state, o if hit else o2
+        state, hit, o = _try_two(state, kinds, wanted, centre, offset_rel)
+        if hit:
+            return state, o
+
+
+@njit(inline="always", cache=True)
+def _try_two(state, kinds, wanted, centre, offset_rel):
+    """Two rejection tries from one draw: (new state, whether one matched, the first that did).
+
+    One branch for the two, and the first match as if they were tried in turn.
+    """
+    state, o, o2 = _next_two_indices(state, offset_rel.size)
+    hit = kinds[centre + offset_rel[o]] == wanted
+    hit2 = kinds[centre + offset_rel[o2]] == wanted
+    return state, hit | hit2, o if hit else o2
 
 
 @njit(inline="always", cache=True)
@@ -387,11 +396,9 @@ def run_steps(
                     # Rejection without counting first; only after many misses (a crowded
                     # neighbourhood) count, to tell "rare" from "none". Same law either way.
                     for _ in range(16):
-                        state, o, o2 = _next_two_indices(state, offset_rel.size)
-                        hit = kinds[centre + offset_rel[o]] == EMPTY
-                        hit2 = kinds[centre + offset_rel[o2]] == EMPTY
-                        if hit | hit2:
-                            target_o = o if hit else o2
+                        state, hit, o = _try_two(state, kinds, EMPTY, centre, offset_rel)
+                        if hit:
+                            target_o = o
                             picked = True
                             break
                     if not picked:
