@@ -9,9 +9,12 @@ import numba
 import numpy as np
 import pytest
 import scipy.stats
+from hypothesis import given
+from hypothesis import strategies as st
 
 from offramp.mechanisms import _epstein_kernels as _k
-from offramp.mechanisms._window_sums import MAX_VISION, row_masks
+from offramp.mechanisms import _window_sums
+from offramp.mechanisms._window_sums import LANES, MAX_VISION, nth_match, row_masks
 from offramp.mechanisms.epstein import (
     SITE_ACTIVE,
     SITE_COP,
@@ -107,22 +110,27 @@ def test_neighbourhood_sizes(shape, size):
 
 
 @numba.njit
-def _counts_both_ways(kinds, centres, offset_rel, masks, back, stride):
-    """Each centre's (cops, actives, empty) by window rows and by offsets, side by side."""
+def _counts_both_ways(kinds, centres, offset_rel, masks, back, stride, rows):
+    """Each centre's (cops, actives, empty) by window rows and by offsets, side by side, and
+    the empty sites the window scan marks, as its ``LANES`` rows of bits."""
     no_masks = np.zeros(0, dtype=np.uint8)
-    rows = np.uint64(masks.size // 2)
     out = np.empty((centres.size, 2, 3), dtype=np.int64)
+    found = np.zeros((centres.size, LANES), dtype=np.uint16)
+    untouched = np.zeros(LANES, dtype=np.uint16)
     for i in range(centres.size):
-        out[i, 0] = _k._scan(kinds, centres[i], offset_rel, (masks, back, stride, rows))
-        out[i, 1] = _k._scan(kinds, centres[i], offset_rel, (no_masks, back, stride, rows))
-    return out
+        out[i, 0] = _k._scan(kinds, centres[i], offset_rel, (masks, back, stride, rows), found[i])
+        out[i, 1] = _k._scan(
+            kinds, centres[i], offset_rel, (no_masks, back, stride, rows), untouched
+        )
+    return out, found
 
 
 @pytest.mark.parametrize("shape", ["von_neumann", "moore", "euclidean"])
 @pytest.mark.parametrize("vision", [1, 2, 5, 7])
 def test_a_window_counts_the_sites_its_offsets_count(shape, vision):
     # The kernel sums a neighbourhood by rows of sixteen masked sites when vision <= 7;
-    # every site of a random haloed lattice, the last one included, counts the same.
+    # every site of a random haloed lattice, the last one included, counts the same, and
+    # the scan marks exactly the empty sites in vision, at their window places.
     width, height = 2 * vision + 3, 2 * vision + 2
     padded_width = width + 2 * vision
     codes = np.array([_k.COP, _k.ACTIVE, _k.EMPTY, _k.QUIET, _k.JAILED], dtype=_k.SITE_DTYPE)
@@ -137,9 +145,65 @@ def test_a_window_counts_the_sites_its_offsets_count(shape, vision):
     )
     offset_rel = (dy * padded_width + dx).astype(np.uint64)
     back = np.uint64(vision * padded_width + vision)
-    counts = _counts_both_ways(kinds, centres, offset_rel, masks, back, np.uint64(padded_width))
+    rows = np.uint64(2 * vision + 1)
+    counts, found = _counts_both_ways(
+        kinds, centres, offset_rel, masks, back, np.uint64(padded_width), rows
+    )
     np.testing.assert_array_equal(counts[:, 0], counts[:, 1])
     assert counts[:, 0].sum(axis=1).max() <= dx.size  # jailed and quiet sites not counted
+    for i, centre in enumerate(centres):
+        empty = kinds[(centre + offset_rel).astype(np.int64)] == _k.EMPTY
+        expected = np.zeros(LANES, dtype=np.uint16)
+        np.bitwise_or.at(
+            expected, dy[empty] + vision, (1 << (dx[empty] + vision)).astype(np.uint16)
+        )
+        np.testing.assert_array_equal(found[i], expected)
+    assert int(np.unpackbits(found.view(np.uint8)).sum()) == counts[:, 0, 2].sum()
+
+
+@numba.njit
+def _nth_matches(found, n):
+    out = np.empty(n, dtype=np.uint64)
+    for j in range(n):
+        out[j] = nth_match(found, np.uint64(j))
+    return out
+
+
+@given(st.lists(st.integers(0, 2**16 - 1), min_size=LANES, max_size=LANES))
+def test_the_nth_match_is_the_nth_set_bit_in_row_order(rows):
+    # Every j below the number of set bits gives the place 16 i + b of the j-th set bit
+    # (row i, bit b), rows in order: what listing the bits gives, for any rows.
+    found = np.array(rows, dtype=np.uint16)
+    places = [LANES * i + b for i in range(LANES) for b in range(LANES) if rows[i] >> b & 1]
+    assert _nth_matches(found, len(places)).tolist() == places
+
+
+@numba.njit
+def _window_picks(found, count, vision, n_picks, seed):
+    state = np.uint64(seed)
+    out = np.empty((n_picks, 2), dtype=np.int64)
+    for i in range(n_picks):
+        state, dx, dy = _k._pick_in_window(state, found, count, vision)
+        out[i, 0] = dx
+        out[i, 1] = dy
+    return out
+
+
+@pytest.mark.parametrize("matches", [1, 2, 13, 50, 111])
+def test_a_window_pick_is_uniform_over_the_empty_sites(matches):
+    # The mover's pick: one draw, the j-th empty site of the scan's rows. It lands only on
+    # the marked sites, each as often (chi-square; fixed seeds, the same p-value every run).
+    vision = 7
+    dx, dy = neighbourhood_offsets(vision, "moore")
+    chosen = np.random.default_rng(matches).choice(dx.size, matches, replace=False)
+    found = np.zeros(LANES, dtype=np.uint16)
+    np.bitwise_or.at(found, dy[chosen] + vision, (1 << (dx[chosen] + vision)).astype(np.uint16))
+    picks = _window_picks(found, matches, vision, 400 * matches, 777 + matches)
+    index = {(int(dx[o]), int(dy[o])): o for o in chosen}
+    assert {tuple(p) for p in picks.tolist()} <= set(index)
+    if matches > 1:
+        counts = np.bincount([index[tuple(p)] for p in picks.tolist()], minlength=dx.size)
+        assert scipy.stats.chisquare(counts[chosen]).pvalue > 1e-3
 
 
 def test_a_window_takes_at_most_fifteen_sites_a_row():
@@ -338,3 +402,25 @@ def test_outburst_bookkeeping():
     np.testing.assert_array_equal(o["peak"], [80, 90])
     np.testing.assert_array_equal(o["total"], [150, 90])
     np.testing.assert_array_equal(o["waiting"], [3])
+
+
+def test_the_nth_match_without_pdep_gives_the_same_places(monkeypatch):
+    # Without a fast BMI2 pdep (another processor, or AMD's Zen 1-2) the bit is found by a
+    # binary search with selects: compiled here with that path forced, it must agree.
+    calls = []
+    monkeypatch.setattr(_window_sums, "_has_fast_pdep", lambda: calls.append(1) or False)
+
+    @numba.njit
+    def places(found, n):
+        out = np.empty(n, dtype=np.uint64)
+        for j in range(n):
+            out[j] = nth_match(found, np.uint64(j))
+        return out
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        found = (rng.integers(0, 2**16, LANES) & rng.integers(0, 2**16, LANES)).astype(np.uint16)
+        bits = np.unpackbits(found.view(np.uint8), bitorder="little")
+        expected = np.flatnonzero(bits).astype(np.uint64)
+        np.testing.assert_array_equal(places(found, expected.size), expected)
+    assert calls, "the selects path was not compiled"

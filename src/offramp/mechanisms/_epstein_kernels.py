@@ -28,7 +28,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from offramp.mechanisms._window_sums import ROW_SITES, window_sum
+from offramp.mechanisms._window_sums import LANES, nth_match, window_scan
 
 # Site codes. Each is a one in its own 8-bit field of a uint32, so that summing the codes
 # over a neighbourhood counts cops (bits 0-7), actives (8-15) and empty sites (16-23) in one
@@ -176,20 +176,20 @@ def _put(kinds, x, y, code, width, height, vision, padded_width):
 
 
 @njit(inline="always", cache=True)
-def _scan(kinds, centre, offset_rel, window):
+def _scan(kinds, centre, offset_rel, window, found):
     """Cops, actives and empty sites seen from padded index ``centre`` (own site excluded).
 
     ``window`` is ``(masks, back, stride, rows)``: the neighbourhood as rows of bits
     (:func:`offramp.mechanisms._window_sums.row_masks`), the distance from the window's
     first site back to the centre, the padded lattice's width and the number of rows; with
-    no masks (vision above ``MAX_VISION``, more sites than a field holds) each site of
-    ``offset_rel`` is compared in turn. The two give the same integers; the window takes
-    10.3 ns a scan at vision 7 on a Zen 4 EPYC, against 19.0 ns as two loads a row of eight
-    64-bit codes with 16-bit fields (the layout before 2026-12-06).
+    it, ``found`` receives the empty sites in vision as rows of bits, for
+    :func:`_pick_in_window`. With no masks (vision above ``MAX_VISION``, more sites than a
+    field holds) each site of ``offset_rel`` is compared in turn and ``found`` is left as
+    it was. The two give the same integers.
     """
     masks, back, stride, rows = window
     if masks.size > 0:
-        total = window_sum(kinds, centre - back, stride, masks, rows)
+        total = window_scan(kinds, centre - back, stride, masks, rows, EMPTY, found)
         return (
             np.int64(total & _FIELD),
             np.int64((total >> _S8) & _FIELD),
@@ -244,6 +244,51 @@ def _try_two(state, kinds, wanted, centre, offset_rel):
 
 
 @njit(inline="always", cache=True)
+def _pick_in_window(state, found, count, vision):
+    """(new state, dx, dy) of a uniformly random one of the ``count`` sites set in ``found``.
+
+    ``found`` is a window scan's rows of bits (:func:`_scan`); the ``j``-th set bit, ``j``
+    uniform on ``0 .. count-1``, is uniform over them with one draw and no branch, where
+    rejection takes (sites in vision) / ``count`` tries and mispredicts its exit.
+    """
+    state, j = _next_index(state, count)
+    place = nth_match(found, j)
+    return (
+        state,
+        np.int64(place % np.uint64(LANES)) - vision,
+        np.int64(place // np.uint64(LANES)) - vision,
+    )
+
+
+@njit(inline="always", cache=True)
+def _mark(found, column, row):
+    """Set the bit of window site (``column``, ``row``) in ``found``."""
+    found[row] |= np.uint16(1) << np.uint16(column)
+
+
+@njit(inline="always", cache=True)
+def _pick_empty_by_offsets(state, kinds, count, centre, offset_rel):
+    """(new state, offset index) of a random empty site in vision, or -1 if there is none.
+
+    For neighbourhoods wider than a window. ``count`` is the number of empty sites, or -1
+    when not counted: rejection then goes first, and only after many misses (a crowded
+    neighbourhood) counts, to tell "rare" from "none". Same law either way.
+    """
+    if count < 0:
+        for _ in range(16):
+            state, hit, o = _try_two(state, kinds, EMPTY, centre, offset_rel)
+            if hit:
+                return state, np.int64(o)
+        count = 0
+        for o in range(offset_rel.size):
+            count += kinds[centre + offset_rel[o]] == EMPTY
+        if count == 0:
+            return state, np.int64(-1)
+    state, o = _pick_offset(state, kinds, EMPTY, count, centre, offset_rel)
+    return state, np.int64(o)
+
+
+@njit(inline="always", cache=True)
 def _target(x, y, o, offset_dx, offset_dy, width, height):
     """Torus coordinates of the site at offset ``o`` from (x, y)."""
     return _wrap(x + offset_dx[o], width), _wrap(y + offset_dy[o], height)
@@ -295,10 +340,11 @@ def run_steps(
     # negative offset becomes its two's complement and the sum wraps to the right site.
     # Measured 65 -> 51 ns per agent-step at Mesa's defaults, the same runs bit for bit.
     offset_rel = (offset_dy * pw + offset_dx).astype(np.uint64)
-    rows = np.uint64(window_masks.size * 8 // ROW_SITES)  # a row is ROW_SITES bits
+    rows = np.uint64(2 * vision + 1)
     window = (window_masks, np.uint64(vision * pw + vision), np.uint64(pw), rows)
     # With C / A rounded, the ratio is an integer at most the cops in vision.
     arrests = arrest_table(k, offset_rel.size)
+    windowed = window_masks.size > 0
     for r in prange(n_runs):
         kinds = padded_kind[r]
         occ = occupant[r]
@@ -311,6 +357,9 @@ def run_steps(
         nc = n_citizens[r]
         na = n_agents[r]
         order = np.empty(na, dtype=np.uint32)
+        # The empty sites of the last window scan, a row of bits each (LANES rows, the
+        # ones past the window's kept zero for nth_match).
+        empty_rows = np.zeros(LANES, dtype=np.uint16)
         ncu = np.uint64(nc)
         for t in range(n_steps):
             lam = legitimacy[r, t]
@@ -357,7 +406,9 @@ def run_steps(
                         code = QUIET
                         n_empty = -1  # unknown: let the mover find out
                     else:
-                        n_cops, n_active, n_empty = _scan(kinds, centre, offset_rel, window)
+                        n_cops, n_active, n_empty = _scan(
+                            kinds, centre, offset_rel, window, empty_rows
+                        )
                         if rounding == ROUND_EXACT:
                             prob = arrest_probability_scalar(n_cops, n_active + 1.0, k, rounding)
                         else:
@@ -371,7 +422,7 @@ def run_steps(
                     if kinds[centre] != code:
                         _put(kinds, x, y, code, width, height, vision, pw)
                 else:
-                    n_cops, n_active, n_empty = _scan(kinds, centre, offset_rel, window)
+                    n_cops, n_active, n_empty = _scan(kinds, centre, offset_rel, window, empty_rows)
                     if n_active > 0:
                         state, o = _pick_offset(state, kinds, ACTIVE, n_active, centre, offset_rel)
                         tx, ty = _target(x, y, o, offset_dx, offset_dy, width, height)
@@ -388,26 +439,24 @@ def run_steps(
                             occ[c] = -1
                             pos[victim] = -1
                             n_empty += 1
+                            if windowed:
+                                _mark(empty_rows, offset_dx[o] + vision, offset_dy[o] + vision)
                 if not movement or n_empty == 0:
                     continue
-                target_o = np.uint64(0)
-                picked = False
-                if n_empty < 0:
-                    # Rejection without counting first; only after many misses (a crowded
-                    # neighbourhood) count, to tell "rare" from "none". Same law either way.
-                    for _ in range(16):
-                        state, hit, o = _try_two(state, kinds, EMPTY, centre, offset_rel)
-                        if hit:
-                            target_o = o
-                            picked = True
-                            break
-                    if not picked:
-                        n_empty = _scan(kinds, centre, offset_rel, window)[2]
+                if windowed:
+                    if n_empty < 0:
+                        n_empty = _scan(kinds, centre, offset_rel, window, empty_rows)[2]
                         if n_empty == 0:
                             continue
-                if not picked:
-                    state, target_o = _pick_offset(state, kinds, EMPTY, n_empty, centre, offset_rel)
-                tx, ty = _target(x, y, target_o, offset_dx, offset_dy, width, height)
+                    state, dx, dy = _pick_in_window(state, empty_rows, n_empty, vision)
+                else:
+                    state, o = _pick_empty_by_offsets(state, kinds, n_empty, centre, offset_rel)
+                    if o < 0:
+                        continue
+                    dx = offset_dx[o]
+                    dy = offset_dy[o]
+                tx = _wrap(x + dx, width)
+                ty = _wrap(y + dy, height)
                 c = ty * width + tx
                 _put(kinds, tx, ty, code, width, height, vision, pw)
                 _put(kinds, x, y, EMPTY, width, height, vision, pw)

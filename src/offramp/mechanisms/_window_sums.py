@@ -1,4 +1,4 @@
-"""The sum of a lattice window's site codes, sixteen sites of a row at a time.
+"""A lattice window's site codes summed sixteen sites of a row at a time, and its matches.
 
 Private to :mod:`offramp.mechanisms._epstein_kernels`, whose agents count the cops, actives
 and empty sites in vision by summing the sites' 32-bit codes (each kind a one in its own
@@ -9,13 +9,20 @@ lattice, so here each row is one masked vector load of sixteen sites (LLVM's
 ``masked.load``: a masked-off lane is not read, so a window at the lattice's last site reads
 nothing past it) added into one accumulator, reduced once at the end. The sum is over
 integers, so it is the offset-by-offset sum exactly.
+
+The same pass compares each row with one code (the empty site's) and keeps the matches as
+a 16-bit row mask, four rows to a 64-bit word. :func:`nth_match` then finds the ``j``-th
+match without a branch, so an agent moves to a uniformly random empty site in vision with
+one random draw: the ``j``-th empty site for ``j`` uniform on ``0 .. n-1`` is uniform over
+the ``n`` empty sites, the law of Epstein's (and Mesa's) random choice among them.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from llvmlite import binding as llvm
 from llvmlite import ir
-from numba import types
+from numba import config, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
@@ -25,32 +32,50 @@ MAX_VISION = (ROW_SITES - 1) // 2  # the widest row, 2 v + 1 sites, fits in ROW_
 
 
 def row_masks(offset_dx: np.ndarray, offset_dy: np.ndarray, vision: int) -> np.ndarray:
-    """The sites in vision as bits: a flat uint8 array of ``2 vision + 1`` rows of two bytes.
+    """The sites in vision as bits: a flat uint8 array of ``LANES`` rows of two bytes.
 
     Bit ``b`` of byte ``2 i + h`` is the site at ``dy = i - vision``,
-    ``dx = 8 h + b - vision``.
+    ``dx = 8 h + b - vision``; the rows past ``2 vision + 1`` are zero (the scan reads a
+    group of four rows at a time, see :func:`window_scan`).
     """
     if vision > MAX_VISION:
         raise ValueError(f"vision must be at most {MAX_VISION} for a window sum, not {vision}")
-    bits = np.zeros((2 * vision + 1, ROW_SITES), dtype=np.uint8)
+    bits = np.zeros((LANES, ROW_SITES), dtype=np.uint8)
     bits[np.asarray(offset_dy) + vision, np.asarray(offset_dx) + vision] = 1
     return np.packbits(bits, axis=1, bitorder="little").ravel()
 
 
+MAX_ROWS = 2 * MAX_VISION + 1  # rows of the widest window
+
+
+def _splat(builder, value, vector_type):
+    """A vector of ``vector_type`` with ``value`` in every lane."""
+    out = ir.Constant(vector_type, ir.Undefined)
+    for lane in range(vector_type.count):
+        out = builder.insert_element(out, value, ir.Constant(ir.IntType(32), lane))
+    return out
+
+
 @intrinsic
-def window_sum(typingctx, sites, first, stride, masks, rows):
+def window_scan(typingctx, sites, first, stride, masks, rows, wanted, found):
     """``sum(sites[first + i*stride + j])`` over rows ``i < rows`` and the lanes ``j``
-    (``j < ROW_SITES``) whose bit is set in ``masks`` (see :func:`row_masks`).
+    (``j < ROW_SITES``) whose bit is set in ``masks`` (see :func:`row_masks`); and, as it
+    goes, the lanes of each row in vision whose site equals ``wanted``, stored in ``found``
+    as ``LANES`` 16-bit rows (zero past ``rows``) for :func:`nth_match`.
 
     ``sites`` is a uint32 array, ``masks`` uint8 (two bytes a row, read as one little-endian
-    16-bit lane mask), ``first``, ``stride`` and ``rows`` uint64; the caller guarantees that
-    every site a bit selects exists (the others are not read). The sum wraps modulo 2**32.
+    16-bit lane mask), ``first``, ``stride`` and ``rows`` uint64 (``rows <= MAX_ROWS``),
+    ``wanted`` a nonzero uint32 code and ``found`` a uint16 array of ``LANES`` places; the
+    caller guarantees that every site a bit selects exists (the others are not read). The
+    rows are unrolled and ``found`` is written by one vector store, which the next load of
+    it (:func:`nth_match`) takes straight from the store buffer. The sum wraps modulo 2**32.
     """
 
     def codegen(context, builder, signature, args):
-        values, start, step, selected, count = args
+        values, start, step, selected, count, code, out = args
         data = context.make_array(signature.args[0])(context, builder, values).data
         mask_data = context.make_array(signature.args[3])(context, builder, selected).data
+        found_data = context.make_array(signature.args[6])(context, builder, out).data
         word = ir.IntType(64)
         site = ir.IntType(32)
         block = ir.VectorType(site, LANES)
@@ -61,19 +86,123 @@ def window_sum(typingctx, sites, first, stride, masks, rows):
             ir.FunctionType(block, [block.as_pointer(), ir.IntType(32), flags, block]),
             f"llvm.masked.load.v{LANES}i32.p0v{LANES}i32",
         )
+        target = _splat(
+            builder, context.cast(builder, code, signature.args[5], types.uint32), block
+        )
         zeros = ir.Constant(block, [0] * LANES)
         total = cgutils.alloca_once_value(builder, zeros)
-        with cgutils.for_range(builder, count) as loop:
-            row = builder.add(start, builder.mul(loop.index, step))
-            byte = builder.gep(mask_data, [builder.mul(loop.index, ir.Constant(word, 2))])
-            bits = builder.load(builder.bitcast(byte, row_bits.as_pointer()), align=1)
-            at = builder.bitcast(builder.gep(data, [row]), block.as_pointer())
-            align = ir.Constant(ir.IntType(32), 4)
-            lanes = builder.call(masked_load, [at, align, builder.bitcast(bits, flags), zeros])
-            builder.store(builder.add(builder.load(total), lanes), total)
+        # Four rows to a 64-bit word (their compares joined into one 64-bit mask), stored
+        # whole, so that nth_match's loads of the same words come from the store buffer.
+        words = builder.bitcast(found_data, word.as_pointer())
+        align = ir.Constant(ir.IntType(32), 4)
+        no_hits = ir.Constant(flags, [0] * LANES)
+        for group in range(LANES // 4):
+            slot = builder.gep(words, [ir.Constant(word, group)])
+            builder.store(ir.Constant(word, 0), slot, align=2)
+            with builder.if_then(builder.icmp_unsigned(">", count, ir.Constant(word, 4 * group))):
+                hits = []
+                for i in range(4 * group, 4 * group + 4):
+                    if i >= MAX_ROWS:
+                        hits.append(no_hits)
+                        continue
+                    # Rows past the window have no bits (row_masks pads them); their address
+                    # stays the first row's, so no load is even aimed outside the lattice.
+                    inside = builder.icmp_unsigned(">", count, ir.Constant(word, i))
+                    row = builder.select(
+                        inside, builder.add(start, builder.mul(ir.Constant(word, i), step)), start
+                    )
+                    byte = builder.gep(mask_data, [ir.Constant(word, 2 * i)])
+                    bits = builder.load(builder.bitcast(byte, row_bits.as_pointer()), align=1)
+                    at = builder.bitcast(builder.gep(data, [row]), block.as_pointer())
+                    lanes = builder.call(
+                        masked_load, [at, align, builder.bitcast(bits, flags), zeros]
+                    )
+                    builder.store(builder.add(builder.load(total), lanes), total)
+                    # A masked-off lane reads as 0, never a wanted code: no need to mask hits.
+                    hits.append(builder.icmp_unsigned("==", lanes, target))
+                pairs = [
+                    builder.shuffle_vector(
+                        hits[h],
+                        hits[h + 1],
+                        ir.Constant(ir.VectorType(ir.IntType(32), 32), list(range(32))),
+                    )
+                    for h in (0, 2)
+                ]
+                four = builder.shuffle_vector(
+                    pairs[0],
+                    pairs[1],
+                    ir.Constant(ir.VectorType(ir.IntType(32), 64), list(range(64))),
+                )
+                builder.store(builder.bitcast(four, word), slot, align=2)
         reduce_add = cgutils.get_or_insert_function(
             builder.module, ir.FunctionType(site, [block]), f"llvm.vector.reduce.add.v{LANES}i32"
         )
         return builder.call(reduce_add, [builder.load(total)])
 
-    return types.uint32(sites, first, stride, masks, rows), codegen
+    return types.uint32(sites, first, stride, masks, rows, wanted, found), codegen
+
+
+# Processors whose pdep is microcoded (tens to hundreds of cycles): the selects instead.
+_SLOW_PDEP = ("znver1", "znver2")
+
+
+def _has_fast_pdep() -> bool:
+    """Whether the code Numba compiles here may use BMI2's ``pdep`` (x86 only), fast."""
+    name = config.CPU_NAME or llvm.get_host_cpu_name()
+    features = config.CPU_FEATURES or llvm.get_host_cpu_features().flatten()
+    return "+bmi2" in features.split(",") and name not in _SLOW_PDEP
+
+
+@intrinsic
+def nth_match(typingctx, found, j):
+    """The window place ``LANES * i + b`` of the ``j``-th set bit of ``found`` (from 0),
+    counting row ``i``'s bits ``b`` in order, rows in order: the ``j``-th match of a
+    :func:`window_scan`.
+
+    ``found`` is a uint16 array of ``LANES`` rows, read as four 64-bit words, ``j`` a uint64
+    below its number of set bits. No branch: the word is the last whose running count of
+    bits before it is at most ``j`` (three compares of the words' population counts), the
+    bit within it BMI2's ``pdep`` of ``1 << rest`` (or, without BMI2, a binary search by
+    halves with selects) and its trailing zeros.
+    """
+
+    def codegen(context, builder, signature, args):
+        out, index = args
+        data = context.make_array(signature.args[0])(context, builder, out).data
+        word = ir.IntType(64)
+        words = builder.bitcast(data, word.as_pointer())
+        parts = [
+            builder.load(builder.gep(words, [ir.Constant(word, w)]), align=2) for w in range(4)
+        ]
+        chosen = parts[0]
+        before = ir.Constant(word, 0)
+        place = ir.Constant(word, 0)
+        running = builder.ctpop(parts[0])
+        for w in range(1, 4):
+            later = builder.icmp_unsigned(">=", index, running)
+            chosen = builder.select(later, parts[w], chosen)
+            before = builder.select(later, running, before)
+            place = builder.select(later, ir.Constant(word, 64 * w), place)
+            running = builder.add(running, builder.ctpop(parts[w]))
+        rest = builder.sub(index, before)
+        if _has_fast_pdep():
+            pdep = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(word, [word, word]), "llvm.x86.bmi.pdep.64"
+            )
+            deposited = builder.call(pdep, [builder.shl(ir.Constant(word, 1), rest), chosen])
+            bit = builder.cttz(deposited, ir.Constant(ir.IntType(1), 1))
+        else:
+            bits = chosen
+            bit = ir.Constant(word, 0)
+            half = 32
+            while half >= 1:
+                low = builder.and_(bits, ir.Constant(word, (1 << half) - 1))
+                n_low = builder.ctpop(low)
+                upper = builder.icmp_unsigned(">=", rest, n_low)
+                bit = builder.select(upper, builder.add(bit, ir.Constant(word, half)), bit)
+                rest = builder.select(upper, builder.sub(rest, n_low), rest)
+                bits = builder.select(upper, builder.lshr(bits, ir.Constant(word, half)), low)
+                half //= 2
+        return builder.add(place, bit)
+
+    return types.uint64(found, j), codegen
