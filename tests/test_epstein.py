@@ -111,18 +111,24 @@ def test_neighbourhood_sizes(shape, size):
 
 @numba.njit
 def _counts_both_ways(kinds, centres, offset_rel, masks, back, stride, rows):
-    """Each centre's (cops, actives, empty) by window rows and by offsets, side by side, and
-    the empty sites the window scan marks, as its ``LANES`` rows of bits."""
+    """Each centre's (cops, actives, empty) by window rows and by offsets, side by side; the
+    empty sites the window scan marks, as its ``LANES`` rows of bits; and the same marks
+    and their number from the scan without the sum."""
     no_masks = np.zeros(0, dtype=np.uint8)
     out = np.empty((centres.size, 2, 3), dtype=np.int64)
     found = np.zeros((centres.size, LANES), dtype=np.uint16)
     untouched = np.zeros(LANES, dtype=np.uint16)
+    # The mover's scan without the sum: its marks and its count.
+    alone = np.zeros((centres.size, LANES), dtype=np.uint16)
+    alone_count = np.empty(centres.size, dtype=np.int64)
     for i in range(centres.size):
-        out[i, 0] = _k._scan(kinds, centres[i], offset_rel, (masks, back, stride, rows), found[i])
+        window = (masks, back, stride, rows)
+        out[i, 0] = _k._scan(kinds, centres[i], offset_rel, window, found[i])
         out[i, 1] = _k._scan(
             kinds, centres[i], offset_rel, (no_masks, back, stride, rows), untouched
         )
-    return out, found
+        alone_count[i] = _k._find_empty(kinds, centres[i], window, alone[i])
+    return out, found, alone, alone_count
 
 
 @pytest.mark.parametrize("shape", ["von_neumann", "moore", "euclidean"])
@@ -146,9 +152,11 @@ def test_a_window_counts_the_sites_its_offsets_count(shape, vision):
     offset_rel = (dy * padded_width + dx).astype(np.uint64)
     back = np.uint64(vision * padded_width + vision)
     rows = np.uint64(2 * vision + 1)
-    counts, found = _counts_both_ways(
+    counts, found, alone, alone_count = _counts_both_ways(
         kinds, centres, offset_rel, masks, back, np.uint64(padded_width), rows
     )
+    np.testing.assert_array_equal(alone, found)
+    np.testing.assert_array_equal(alone_count, counts[:, 0, 2])
     np.testing.assert_array_equal(counts[:, 0], counts[:, 1])
     assert counts[:, 0].sum(axis=1).max() <= dx.size  # jailed and quiet sites not counted
     for i, centre in enumerate(centres):

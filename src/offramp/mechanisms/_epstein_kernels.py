@@ -28,7 +28,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from offramp.mechanisms._window_sums import LANES, nth_match, window_scan
+from offramp.mechanisms._window_sums import LANES, nth_match, window_matches, window_scan
 
 # Site codes. Each is a one in its own 8-bit field of a uint32, so that summing the codes
 # over a neighbourhood counts cops (bits 0-7), actives (8-15) and empty sites (16-23) in one
@@ -205,6 +205,14 @@ def _scan(kinds, centre, offset_rel, window, found):
         n_active += site == ACTIVE
         n_empty += site == EMPTY
     return n_cops, n_active, n_empty
+
+
+@njit(inline="always", cache=True)
+def _find_empty(kinds, centre, window, found):
+    """The empty sites in vision as :func:`_scan` marks them in ``found``, and their number,
+    for a mover that did not count (vision within a window)."""
+    masks, back, stride, rows = window
+    return np.int64(window_matches(kinds, centre - back, stride, masks, rows, EMPTY, found))
 
 
 @njit(inline="always", cache=True)
@@ -445,7 +453,7 @@ def run_steps(
                     continue
                 if windowed:
                     if n_empty < 0:
-                        n_empty = _scan(kinds, centre, offset_rel, window, empty_rows)[2]
+                        n_empty = _find_empty(kinds, centre, window, empty_rows)
                         if n_empty == 0:
                             continue
                     state, dx, dy = _pick_in_window(state, empty_rows, n_empty, vision)

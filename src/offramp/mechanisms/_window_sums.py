@@ -56,20 +56,9 @@ def _splat(builder, value, vector_type):
     return out
 
 
-@intrinsic
-def window_scan(typingctx, sites, first, stride, masks, rows, wanted, found):
-    """``sum(sites[first + i*stride + j])`` over rows ``i < rows`` and the lanes ``j``
-    (``j < ROW_SITES``) whose bit is set in ``masks`` (see :func:`row_masks`); and, as it
-    goes, the lanes of each row in vision whose site equals ``wanted``, stored in ``found``
-    as ``LANES`` 16-bit rows (zero past ``rows``) for :func:`nth_match`.
-
-    ``sites`` is a uint32 array, ``masks`` uint8 (two bytes a row, read as one little-endian
-    16-bit lane mask), ``first``, ``stride`` and ``rows`` uint64 (``rows <= MAX_ROWS``),
-    ``wanted`` a nonzero uint32 code and ``found`` a uint16 array of ``LANES`` places; the
-    caller guarantees that every site a bit selects exists (the others are not read). The
-    rows are unrolled and ``found`` is written by one vector store, which the next load of
-    it (:func:`nth_match`) takes straight from the store buffer. The sum wraps modulo 2**32.
-    """
+def _scan_codegen(with_sum: bool):
+    """The code of a window scan: see :func:`window_scan` (``with_sum``) and
+    :func:`window_matches`."""
 
     def codegen(context, builder, signature, args):
         values, start, step, selected, count, code, out = args
@@ -91,55 +80,82 @@ def window_scan(typingctx, sites, first, stride, masks, rows, wanted, found):
         )
         zeros = ir.Constant(block, [0] * LANES)
         total = cgutils.alloca_once_value(builder, zeros)
-        # Four rows to a 64-bit word (their compares joined into one 64-bit mask), stored
-        # whole, so that nth_match's loads of the same words come from the store buffer.
+        n_found = cgutils.alloca_once_value(builder, ir.Constant(word, 0))
         words = builder.bitcast(found_data, word.as_pointer())
         align = ir.Constant(ir.IntType(32), 4)
+
+        def row_hits(i):
+            # Rows past the window have no bits (row_masks pads them); their address stays
+            # the first row's, so no load is even aimed outside the lattice.
+            inside = builder.icmp_unsigned(">", count, ir.Constant(word, i))
+            row = builder.select(
+                inside, builder.add(start, builder.mul(ir.Constant(word, i), step)), start
+            )
+            byte = builder.gep(mask_data, [ir.Constant(word, 2 * i)])
+            bits = builder.load(builder.bitcast(byte, row_bits.as_pointer()), align=1)
+            at = builder.bitcast(builder.gep(data, [row]), block.as_pointer())
+            lanes = builder.call(masked_load, [at, align, builder.bitcast(bits, flags), zeros])
+            if with_sum:
+                builder.store(builder.add(builder.load(total), lanes), total)
+            # A masked-off lane reads as 0, never a wanted code: no need to mask the hits.
+            return builder.icmp_unsigned("==", lanes, target)
+
+        def joined(a, b):
+            lanes = a.type.count + b.type.count
+            order = ir.Constant(ir.VectorType(ir.IntType(32), lanes), list(range(lanes)))
+            return builder.shuffle_vector(a, b, order)
+
+        # Four rows to a 64-bit word, their compares joined into one 64-bit mask (on
+        # AVX-512 mask registers, kunpck) and stored whole, so that nth_match's loads of
+        # the same words are served from the store buffer.
         no_hits = ir.Constant(flags, [0] * LANES)
         for group in range(LANES // 4):
             slot = builder.gep(words, [ir.Constant(word, group)])
             builder.store(ir.Constant(word, 0), slot, align=2)
             with builder.if_then(builder.icmp_unsigned(">", count, ir.Constant(word, 4 * group))):
-                hits = []
-                for i in range(4 * group, 4 * group + 4):
-                    if i >= MAX_ROWS:
-                        hits.append(no_hits)
-                        continue
-                    # Rows past the window have no bits (row_masks pads them); their address
-                    # stays the first row's, so no load is even aimed outside the lattice.
-                    inside = builder.icmp_unsigned(">", count, ir.Constant(word, i))
-                    row = builder.select(
-                        inside, builder.add(start, builder.mul(ir.Constant(word, i), step)), start
-                    )
-                    byte = builder.gep(mask_data, [ir.Constant(word, 2 * i)])
-                    bits = builder.load(builder.bitcast(byte, row_bits.as_pointer()), align=1)
-                    at = builder.bitcast(builder.gep(data, [row]), block.as_pointer())
-                    lanes = builder.call(
-                        masked_load, [at, align, builder.bitcast(bits, flags), zeros]
-                    )
-                    builder.store(builder.add(builder.load(total), lanes), total)
-                    # A masked-off lane reads as 0, never a wanted code: no need to mask hits.
-                    hits.append(builder.icmp_unsigned("==", lanes, target))
-                pairs = [
-                    builder.shuffle_vector(
-                        hits[h],
-                        hits[h + 1],
-                        ir.Constant(ir.VectorType(ir.IntType(32), 32), list(range(32))),
-                    )
-                    for h in (0, 2)
+                hits = [
+                    row_hits(i) if i < MAX_ROWS else no_hits
+                    for i in range(4 * group, 4 * group + 4)
                 ]
-                four = builder.shuffle_vector(
-                    pairs[0],
-                    pairs[1],
-                    ir.Constant(ir.VectorType(ir.IntType(32), 64), list(range(64))),
-                )
-                builder.store(builder.bitcast(four, word), slot, align=2)
+                four = builder.bitcast(joined(joined(*hits[:2]), joined(*hits[2:])), word)
+                builder.store(four, slot, align=2)
+                if not with_sum:
+                    builder.store(builder.add(builder.load(n_found), builder.ctpop(four)), n_found)
+        if not with_sum:
+            return builder.load(n_found)
         reduce_add = cgutils.get_or_insert_function(
             builder.module, ir.FunctionType(site, [block]), f"llvm.vector.reduce.add.v{LANES}i32"
         )
         return builder.call(reduce_add, [builder.load(total)])
 
-    return types.uint32(sites, first, stride, masks, rows, wanted, found), codegen
+    return codegen
+
+
+@intrinsic
+def window_scan(typingctx, sites, first, stride, masks, rows, wanted, found):
+    """``sum(sites[first + i*stride + j])`` over rows ``i < rows`` and the lanes ``j``
+    (``j < ROW_SITES``) whose bit is set in ``masks`` (see :func:`row_masks`); and, as it
+    goes, the lanes of each row in vision whose site equals ``wanted``, stored in ``found``
+    as ``LANES`` 16-bit rows (zero past ``rows``) for :func:`nth_match`.
+
+    ``sites`` is a uint32 array, ``masks`` uint8 (two bytes a row, read as one little-endian
+    16-bit lane mask, ``LANES`` rows), ``first``, ``stride`` and ``rows`` uint64 (``rows <=
+    MAX_ROWS``), ``wanted`` a nonzero uint32 code and ``found`` a uint16 array of ``LANES``
+    places; the caller guarantees that every site a bit selects exists (the others are not
+    read). The rows are unrolled, four to a group that ``rows`` may skip whole. The sum
+    wraps modulo 2**32.
+    """
+    return types.uint32(sites, first, stride, masks, rows, wanted, found), _scan_codegen(True)
+
+
+@intrinsic
+def window_matches(typingctx, sites, first, stride, masks, rows, wanted, found):
+    """:func:`window_scan`'s ``found`` without its sum: returns the number of matches.
+
+    For an agent that needs only where the matching sites are (a mover that did not count
+    its neighbourhood), one vector addition a row and the final reduction less.
+    """
+    return types.uint64(sites, first, stride, masks, rows, wanted, found), _scan_codegen(False)
 
 
 # Processors whose pdep is microcoded (tens to hundreds of cycles): the selects instead.
