@@ -123,9 +123,9 @@ def _counts_both_ways(kinds, centres, offset_rel, masks, back, stride, rows):
     alone_count = np.empty(centres.size, dtype=np.int64)
     for i in range(centres.size):
         window = (masks, back, stride, rows)
-        out[i, 0] = _k._scan(kinds, centres[i], offset_rel, window, found[i])
+        out[i, 0] = _k._scan(kinds, centres[i], offset_rel, window, found[i], True)
         out[i, 1] = _k._scan(
-            kinds, centres[i], offset_rel, (no_masks, back, stride, rows), untouched
+            kinds, centres[i], offset_rel, (no_masks, back, stride, rows), untouched, False
         )
         alone_count[i] = _k._find_empty(kinds, centres[i], window, alone[i])
     return out, found, alone, alone_count

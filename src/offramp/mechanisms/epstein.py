@@ -461,7 +461,14 @@ def step(
     padded = np.pad(
         state.cell_kind.reshape(state.n_runs, h, w), ((0, 0), (v, v), (v, v)), mode="wrap"
     ).reshape(state.n_runs, -1)
-    _k.run_steps(
+    masks = _window_masks(dx, dy, params.vision)
+    run_steps = _k.run_steps_for(
+        movement=bool(params.movement),
+        rounding=_ROUNDING_CODES[params.rounding],
+        keep_cell=bool(params.jailed_keep_cell),
+        windowed=masks.size > 0,
+    )
+    run_steps(
         padded,
         new.occupant,
         new.position,
@@ -481,10 +488,7 @@ def step(
         float(params.k),
         float(params.threshold),
         int(params.max_jail_term),
-        bool(params.movement),
-        _ROUNDING_CODES[params.rounding],
-        bool(params.jailed_keep_cell),
-        _window_masks(dx, dy, params.vision),
+        masks,
         active,
         jailed,
     )
