@@ -187,6 +187,39 @@ def test_the_nth_match_is_the_nth_set_bit_in_row_order(rows):
 
 
 @numba.njit
+def _rows(sites, width, height):
+    divisor = _k.row_divisor(width, height)
+    out = np.empty(sites.size, dtype=np.int64)
+    for i in range(sites.size):
+        out[i] = _k.row_of(sites[i], divisor)
+    return out
+
+
+_INT32_MAX = 2**31 - 1
+
+
+@given(st.integers(1, _INT32_MAX), st.data())
+def test_a_site_row_by_multiplication_is_integer_division(width, data):
+    # The kernel's row of a site, c // width, by a multiply and a shift: exact for every
+    # site of every torus the parameters allow (width x height <= 2**31 - 1), the last
+    # sites of the largest lattices, where the rounding error is greatest, included.
+    height = data.draw(st.integers(1, _INT32_MAX // width))
+    n = width * height
+    drawn = data.draw(st.lists(st.integers(0, n - 1), max_size=20))
+    sites = np.unique(np.array([0, n - 1, max(n - width, 0), *drawn], dtype=np.int64))
+    np.testing.assert_array_equal(_rows(sites, width, height), sites // width)
+
+
+@pytest.mark.parametrize(
+    "width, height", [(1, _INT32_MAX), (_INT32_MAX, 1), (46340, 46340), (65536, 32767), (40, 40)]
+)
+def test_a_site_row_is_exact_at_the_extreme_shapes(width, height):
+    n = width * height
+    sites = np.unique(np.r_[np.arange(min(n, 5000)), n - 1 - np.arange(min(n, 5000))])
+    np.testing.assert_array_equal(_rows(sites, width, height), sites // width)
+
+
+@numba.njit
 def _window_picks(found, count, vision, n_picks, seed):
     state = np.uint64(seed)
     out = np.empty((n_picks, 2), dtype=np.int64)

@@ -156,6 +156,33 @@ def arrest_probability_array(cops, actives_with_self, k, rounding):
 
 
 @njit(inline="always", cache=True)
+def row_divisor(width, height):
+    """``(magic, shift)`` such that :func:`row_of` is ``c // width`` for every site index.
+
+    ``shift = 63 - bit_length(height)``, ``magic = ceil(2**shift / width)``. With
+    ``e = magic * width - 2**shift < width``, ``c * magic / 2**shift = c / width + c e /
+    (width 2**shift)``, and for ``c < width * height <= 2**31`` the excess ``c e < width**2
+    height <= 2**62 / height <= 2**shift`` never reaches the next multiple of ``1 / width``;
+    ``c * magic < height 2**shift + width height < 2**64``, so the product does not
+    overflow (Granlund and Montgomery 1994's division by invariant integers).
+    """
+    shift = 63
+    rest = height
+    while rest > 0:
+        shift -= 1
+        rest >>= 1
+    magic = ((np.uint64(1) << np.uint64(shift)) + np.uint64(width - 1)) // np.uint64(width)
+    return magic, np.uint64(shift)
+
+
+@njit(inline="always", cache=True)
+def row_of(c, divisor):
+    """The row ``c // width`` of torus site ``c``, by one multiplication and one shift."""
+    magic, shift = divisor
+    return np.int64((np.uint64(c) * magic) >> shift)
+
+
+@njit(inline="always", cache=True)
 def _wrap(v, size):
     # Branch-free: sites near an edge are common, so a branch here mispredicts often.
     return v + size * ((v < 0) - (v >= size))
@@ -351,7 +378,7 @@ def run_steps_for(movement: bool, rounding: int, keep_cell: bool, windowed: bool
         n_steps = legitimacy.shape[1]
         n_cells = width * height
         pw = width + 2 * vision
-        inv_width = 1.0 / width
+        rows_of = row_divisor(width, height)
         # Site and agent indices are unsigned: Numba wraps a negative signed index around, a
         # compare and a conditional move per access (the scan makes about a hundred). A
         # negative offset becomes its two's complement and the sum wraps to the right site.
@@ -402,13 +429,12 @@ def run_steps_for(movement: bool, rounding: int, keep_cell: bool, windowed: bool
                                 continue  # lattice full: stays in jail this step
                             pos[a] = found
                             occ[found] = a
-                            fy = found // width
+                            fy = row_of(found, rows_of)
                             _put(kinds, found - fy * width, fy, QUIET, width, height, vision, pw)
                         stat[a] = STATUS_QUIET
                     p = pos[a]
-                    # Row by multiplication, not integer division (several times slower);
-                    # exact since (p + 0.5) / width is never within 0.5 / width of an integer.
-                    y = np.int64((p + 0.5) * inv_width)
+                    # Not p // width: an integer division takes several times as long.
+                    y = row_of(p, rows_of)
                     x = p - y * width
                     centre = np.uint64((y + vision) * pw + x + vision)
                     code = COP
