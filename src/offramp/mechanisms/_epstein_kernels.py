@@ -17,6 +17,9 @@ function of its seed, whatever the thread that executes it.
 
 References
 ----------
+Granlund, T., and Montgomery, P. L. (1994). Division by invariant integers using
+multiplication. PLDI 1994, 61-72.
+
 Steele, G. L., Lea, D., and Flood, C. H. (2014). Fast splittable pseudorandom number
 generators. OOPSLA 2014, 453-472.
 """
@@ -424,7 +427,9 @@ def run_steps_for(movement: bool, rounding: int, keep_cell: bool, windowed: bool
                             term[a] -= 1
                             continue
                         if not keep_cell:
-                            state, found = _release_site(state, kinds, n_cells, width, vision, pw)
+                            state, found = _release_site(
+                                state, kinds, n_cells, rows_of, width, vision, pw
+                            )
                             if found < 0:
                                 continue  # lattice full: stays in jail this step
                             pos[a] = found
@@ -525,21 +530,21 @@ def run_steps_for(movement: bool, rounding: int, keep_cell: bool, windowed: bool
 
 
 @njit(inline="always", cache=True)
-def _release_site(state, kinds, n_cells, width, vision, pw):
+def _release_site(state, kinds, n_cells, rows_of, width, vision, pw):
     """A uniformly random empty torus site (index ``y * width + x``), or -1 if none."""
     # Rejection first: the lattice is mostly not full, so a few tries suffice.
     for _ in range(64):
         state, c = _next_below(state, n_cells)
-        if kinds[_padded(c, width, vision, pw)] == EMPTY:
+        if kinds[_padded(c, rows_of, width, vision, pw)] == EMPTY:
             return state, c
     n_free = 0
     for c in range(n_cells):
-        n_free += kinds[_padded(c, width, vision, pw)] == EMPTY
+        n_free += kinds[_padded(c, rows_of, width, vision, pw)] == EMPTY
     if n_free == 0:
         return state, -1
     state, pick = _next_below(state, n_free)
     for c in range(n_cells):
-        if kinds[_padded(c, width, vision, pw)] == EMPTY:
+        if kinds[_padded(c, rows_of, width, vision, pw)] == EMPTY:
             if pick == 0:
                 return state, c
             pick -= 1
@@ -547,5 +552,7 @@ def _release_site(state, kinds, n_cells, width, vision, pw):
 
 
 @njit(inline="always", cache=True)
-def _padded(c, width, vision, pw):
-    return (c // width + vision) * pw + c % width + vision
+def _padded(c, rows_of, width, vision, pw):
+    """The haloed lattice's index of torus site ``c``."""
+    y = row_of(c, rows_of)
+    return (y + vision) * pw + c - y * width + vision
